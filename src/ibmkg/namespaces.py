@@ -30,6 +30,7 @@ PREFIXES: Final[dict[str, str]] = {
     "measure": f"{BASE}vocab/measure/",
     "outcome": f"{BASE}vocab/outcome/",
     "weakness": f"{BASE}vocab/weakness/",
+    "shape": f"{BASE}shapes/",
     # W3C and community vocabularies
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
