@@ -48,6 +48,11 @@ PREFIXES: Final[dict[str, str]] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "vann": "http://purl.org/vocab/vann/",
     "semapv": "https://w3id.org/semapv/vocab/",
+    # SSSOM and Wikidata: "sssom" and "wikidata" as in the Bioregistry's context export;
+    # "wdt" (direct claims) is the Wikidata Query Service's own prefix.
+    "sssom": "https://w3id.org/sssom/",
+    "wikidata": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
     # OBO and other biomedical ontologies (Bioregistry preferred prefixes)
     "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
     "HP": "http://purl.obolibrary.org/obo/HP_",
@@ -67,6 +72,7 @@ PREFIXES: Final[dict[str, str]] = {
     "CL": "http://purl.obolibrary.org/obo/CL_",
     "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
     "MESH": "http://id.nlm.nih.gov/mesh/",
+    "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
 }
 
 IBMKG: Final = Namespace(PREFIXES["ibmkg"])
