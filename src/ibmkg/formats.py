@@ -1,0 +1,123 @@
+"""Every output format ibmkg knows, as enums; the CLI's ``--format`` choices come from here.
+
+>>> RdfFormat.TURTLE.extension, RdfFormat.TURTLE.media_type
+('.ttl', 'text/turtle')
+>>> RdfFormat.from_path(Path("kg/review.ttl"))
+<RdfFormat.TURTLE: 'ttl'>
+>>> [f.value for f in ResultFormat]
+['table', 'csv', 'tsv', 'json', 'md']
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import pyoxigraph
+
+from ibmkg.errors import InputError
+
+
+class RdfFormat(StrEnum):
+    """RDF serializations ibmkg reads and writes."""
+
+    TURTLE = "ttl"
+    NTRIPLES = "nt"
+    JSONLD = "jsonld"
+    TRIG = "trig"
+    RDFXML = "xml"
+
+    @property
+    def extension(self) -> str:
+        """The file extension, with its dot."""
+        return f".{self.value}"
+
+    @property
+    def media_type(self) -> str:
+        """The IANA media type."""
+        return _MEDIA_TYPES[self]
+
+    @property
+    def is_dataset(self) -> bool:
+        """Whether the format keeps named graphs."""
+        return self in (RdfFormat.TRIG,)
+
+    @property
+    def oxigraph(self) -> pyoxigraph.RdfFormat:
+        """The matching :class:`pyoxigraph.RdfFormat`."""
+        return _OXIGRAPH[self]
+
+    @classmethod
+    def from_path(cls, path: Path) -> RdfFormat:
+        """Guess the format from a file extension.
+
+        :param path: a file name.
+        :returns: the format.
+        :raises InputError: for an unknown extension.
+        """
+        suffix = path.suffix.lower().lstrip(".")
+        aliases = {"turtle": "ttl", "ntriples": "nt", "json": "jsonld", "rdf": "xml", "owl": "xml"}
+        try:
+            return cls(aliases.get(suffix, suffix))
+        except ValueError:
+            known = ", ".join(f.extension for f in cls)
+            raise InputError(f"{path}: unknown RDF file extension; use one of {known}") from None
+
+
+_MEDIA_TYPES = {
+    RdfFormat.TURTLE: "text/turtle",
+    RdfFormat.NTRIPLES: "application/n-triples",
+    RdfFormat.JSONLD: "application/ld+json",
+    RdfFormat.TRIG: "application/trig",
+    RdfFormat.RDFXML: "application/rdf+xml",
+}
+
+_OXIGRAPH = {
+    RdfFormat.TURTLE: pyoxigraph.RdfFormat.TURTLE,
+    RdfFormat.NTRIPLES: pyoxigraph.RdfFormat.N_TRIPLES,
+    RdfFormat.JSONLD: pyoxigraph.RdfFormat.JSON_LD,
+    RdfFormat.TRIG: pyoxigraph.RdfFormat.TRIG,
+    RdfFormat.RDFXML: pyoxigraph.RdfFormat.RDF_XML,
+}
+
+
+class ResultFormat(StrEnum):
+    """How the rows of a SELECT query are printed."""
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    MD = "md"
+
+
+class TableFormat(StrEnum):
+    """How the review's Table 1 is rendered."""
+
+    MD = "md"
+    TSV = "tsv"
+    CSV = "csv"
+    HTML = "html"
+
+
+class ReportFormat(StrEnum):
+    """How a validation or reasoning report is printed."""
+
+    TEXT = "text"
+    JSON = "json"
+    TURTLE = "turtle"
+
+
+class ReasonFormat(StrEnum):
+    """How the inferences of ``ibmkg reason`` are printed."""
+
+    TABLE = "table"
+    JSON = "json"
+    TURTLE = "turtle"
+
+
+class Backend(StrEnum):
+    """The SPARQL stores behind :class:`ibmkg.store.Store`."""
+
+    EMBEDDED = "embedded"
+    REMOTE = "remote"

@@ -1,0 +1,420 @@
+"""Reading curated RDF strictly, and writing files so that a failure never leaves half a file.
+
+Curated Turtle is parsed by pyoxigraph, which rejects what rdflib silently accepts (IRIs with
+spaces, literals as subjects, ``"x"@en^^dt`` ...) and reports line and column. Each file
+becomes its own named graph (see :func:`ibmkg.paths.graph_name`), and a
+:class:`~ibmkg.source_index.SourceIndex` remembers where each subject is described so
+validation messages can say ``file:line``.
+
+>>> triples = parse_turtle('<https://w3id.org/ibmkg/study/x> a <https://w3id.org/ibmkg/x> .')
+>>> len(triples)
+1
+>>> parse_turtle('<http://ex/a b> <http://ex/p> 1 .', source="bad.ttl")
+Traceback (most recent call last):
+...
+ibmkg.errors.RdfSyntaxError: bad.ttl:1:1: ...
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph
+
+from ibmkg.errors import InputError, RdfSyntaxError
+from ibmkg.paths import Layout, graph_name, import_files, kg_files
+from ibmkg.source_index import SourceIndex
+
+if TYPE_CHECKING:
+    import rdflib
+
+__all__ = [
+    "LoadedData",
+    "SourceGraph",
+    "atomic_write",
+    "load_dataset",
+    "load_project",
+    "load_turtle",
+    "parse_turtle",
+    "staging_dir",
+    "to_rdflib_dataset",
+    "to_rdflib_graph",
+]
+
+
+def parse_turtle(text: str, *, source: str = "<string>") -> list[pyoxigraph.Triple]:
+    """Parse Turtle text strictly.
+
+    :param text: the Turtle document.
+    :param source: the name used in error messages.
+    :returns: its triples, in document order.
+    :raises RdfSyntaxError: naming ``source:line:column`` and the problem.
+    """
+    if text.startswith("\ufeff"):
+        raise RdfSyntaxError(source, 1, 1, "the file starts with a byte order mark",
+                             "save it as UTF-8 without BOM")
+    try:
+        quads = list(pyoxigraph.parse(input=text, format=pyoxigraph.RdfFormat.TURTLE))
+    except SyntaxError as err:
+        line, column = _position(err)
+        problem = str(err.msg).split(": ", 1)[-1] if ": " in str(err.msg) else str(err.msg)
+        raise RdfSyntaxError(source, line, column, problem, _hint(problem)) from None
+    return [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+_HINTS = (
+    ("has not been declared", "declare the prefix with @prefix at the top of the file"),
+    ("Invalid IRI code point",
+     "IRIs cannot contain spaces, quotes or <>{}|^`; percent-encode them"),
+    ("No scheme found", "write an absolute IRI (https://...) or a declared prefixed name"),
+    ("Unexpected end of file", "close the string, bracket or statement that is still open"),
+    ("not a valid subject", "a statement must start with an IRI or a blank node"),
+)
+
+
+def _hint(problem: str) -> str:
+    for needle, hint in _HINTS:
+        if needle in problem:
+            return hint
+    return "fix the Turtle at that position"
+
+
+def _position(err: SyntaxError) -> tuple[int, int]:
+    line = err.lineno or 0
+    column = err.offset or 0
+    return line, column
+
+
+def load_turtle(path: Path, *, display: str | None = None) -> list[pyoxigraph.Triple]:
+    """Read and strictly parse one Turtle file.
+
+    :param path: the file.
+    :param display: the name to use in messages (by default the path as given).
+    :returns: its triples.
+    :raises RdfSyntaxError: on a syntax error, with file, line and column.
+    :raises InputError: when the file cannot be read or is not UTF-8.
+    """
+    name = display or str(path)
+    return parse_turtle(read_text(path, display=name), source=name)
+
+
+def read_text(path: Path, *, display: str | None = None) -> str:
+    """Read a UTF-8 text file, turning OS and decoding errors into :class:`InputError`.
+
+    :param path: the file.
+    :param display: the name to use in messages.
+    :returns: its text.
+    :raises InputError: when it is missing, unreadable or not UTF-8.
+    """
+    name = display or str(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{name}: byte {err.start} is not UTF-8; save the file as UTF-8") from None
+    except OSError as err:
+        raise InputError(f"{name}: cannot read ({err.strerror})") from None
+
+
+@dataclass(frozen=True)
+class SourceGraph:
+    """The triples of one source, destined for one named graph.
+
+    :param name: the graph IRI.
+    :param display: the source as shown in messages (a relative path).
+    :param triples: the triples.
+    """
+
+    name: str
+    display: str
+    triples: tuple[pyoxigraph.Triple, ...]
+
+    def quads(self) -> Iterator[pyoxigraph.Quad]:
+        """Yield the triples as quads in this graph."""
+        graph = pyoxigraph.NamedNode(self.name)
+        for t in self.triples:
+            yield pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """Everything loaded for one run: one :class:`SourceGraph` per file, plus the index.
+
+    :param graphs: the graphs, in load order.
+    :param index: where each subject is described.
+    """
+
+    graphs: tuple[SourceGraph, ...]
+    index: SourceIndex
+
+    def quads(self) -> Iterator[pyoxigraph.Quad]:
+        """Yield every quad of every graph."""
+        for graph in self.graphs:
+            yield from graph.quads()
+
+    def triples(self) -> Iterator[pyoxigraph.Triple]:
+        """Yield the triples of the union of all graphs (duplicates possible)."""
+        for graph in self.graphs:
+            yield from graph.triples
+
+    def dataset(self) -> pyoxigraph.Dataset:
+        """Return the quads as an in-memory :class:`pyoxigraph.Dataset`."""
+        return pyoxigraph.Dataset(self.quads())
+
+    def graph(self, name: str) -> SourceGraph:
+        """Return the graph with this name.
+
+        :param name: a graph IRI.
+        :returns: the graph.
+        :raises KeyError: when no such graph was loaded.
+        """
+        for graph in self.graphs:
+            if graph.name == name:
+                return graph
+        raise KeyError(name)
+
+    def names(self) -> list[str]:
+        """Return the graph names, in load order."""
+        return [graph.name for graph in self.graphs]
+
+    def with_graph(self, graph: SourceGraph) -> LoadedData:
+        """Return a copy with one more graph (replacing one of the same name).
+
+        :param graph: the graph to add.
+        :returns: the new data.
+        """
+        kept = tuple(g for g in self.graphs if g.name != graph.name)
+        return LoadedData((*kept, graph), self.index)
+
+
+def load_dataset(
+    ontology: Path | None,
+    kg: Sequence[Path],
+    *,
+    layout: Layout,
+    imports: Sequence[Path] = (),
+) -> LoadedData:
+    """Parse the ontology, its imports and the curated files, each into its own named graph.
+
+    :param ontology: the ontology file, or ``None`` to leave it out.
+    :param kg: the curated data files (review, studies).
+    :param layout: the project layout, used to name graphs and shorten paths in messages.
+    :param imports: external term modules.
+    :returns: the loaded graphs and the source index.
+    :raises RdfSyntaxError: on the first file that does not parse.
+    :raises InputError: when a file is missing or two files map to the same graph.
+    """
+    files = ([ontology] if ontology is not None else []) + list(imports) + list(kg)
+    index = SourceIndex()
+    graphs: list[SourceGraph] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        display = layout.relative(path).as_posix()
+        name = graph_name(path, layout)
+        if name in seen:
+            raise InputError(
+                f"{display} and {seen[name]} would both be the graph <{name}>; rename one"
+            )
+        seen[name] = display
+        text = read_text(path, display=display)
+        triples = parse_turtle(text, source=display)
+        index.scan(display, text, graph=name)
+        graphs.append(SourceGraph(name, display, tuple(triples)))
+    return LoadedData(tuple(graphs), index)
+
+
+def load_project(layout: Layout, *, with_mappings: bool = True) -> LoadedData:
+    """Load a whole project: ontology, imports, review, studies and (if any) the mappings.
+
+    The SSSOM mappings are turned into RDF by ``ibmkg.mappings.mapping_triples(path)`` when
+    that module exists; otherwise they are left out.
+
+    :param layout: the project layout.
+    :param with_mappings: whether to try to include the mappings graph.
+    :returns: the loaded graphs.
+    :raises RdfSyntaxError: on the first file that does not parse.
+    :raises InputError: when the ontology is missing.
+    """
+    if not layout.ontology.is_file():
+        raise InputError(f"{layout.relative(layout.ontology).as_posix()}: no such file")
+    data = load_dataset(
+        layout.ontology, kg_files(layout), layout=layout, imports=import_files(layout)
+    )
+    if with_mappings:
+        mappings = mapping_graph(layout)
+        if mappings is not None:
+            data = data.with_graph(mappings)
+    return data
+
+
+def mapping_graph(layout: Layout) -> SourceGraph | None:
+    """Return the mappings as a graph, if the file and the converter both exist.
+
+    :param layout: the project layout.
+    :returns: the graph, or ``None``.
+    """
+    from ibmkg.paths import MAPPINGS_GRAPH
+
+    if not layout.mappings.is_file():
+        return None
+    try:
+        module = importlib.import_module("ibmkg.mappings")
+    except ModuleNotFoundError:
+        return None
+    convert = getattr(module, "mapping_triples", None)
+    if convert is None:
+        return None
+    produced: Any = convert(layout.mappings)
+    triples = tuple(_as_oxigraph_triples(produced))
+    return SourceGraph(MAPPINGS_GRAPH, layout.relative(layout.mappings).as_posix(), triples)
+
+
+def _as_oxigraph_triples(produced: Any) -> Iterator[pyoxigraph.Triple]:
+    if hasattr(produced, "serialize") and not isinstance(produced, (list, tuple)):
+        data = produced.serialize(format="nt", encoding="utf-8")
+        for quad in pyoxigraph.parse(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES):
+            yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+        return
+    for item in produced:
+        yield pyoxigraph.Triple(item.subject, item.predicate, item.object)
+
+
+# --- rdflib at the edge (pySHACL needs it) -------------------------------------------------
+
+
+def to_rdflib_graph(triples: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> rdflib.Graph:
+    """Copy triples into an :class:`rdflib.Graph`, losslessly (through N-Triples).
+
+    :param triples: pyoxigraph triples or quads (graph names are dropped).
+    :returns: a new rdflib graph.
+
+    >>> xsd = "http://www.w3.org/2001/XMLSchema#"
+    >>> g = to_rdflib_graph(parse_turtle(f'<http://ex/a> <http://ex/p> "1.50"^^<{xsd}decimal> .'))
+    >>> [str(o) for o in g.objects()]
+    ['1.50']
+    """
+    import rdflib
+
+    plain = (pyoxigraph.Triple(t.subject, t.predicate, t.object) for t in triples)
+    data = pyoxigraph.serialize(plain, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    graph = rdflib.Graph()
+    with _quiet_rdflib():
+        graph.parse(data=data.decode("utf-8") if data else "", format="nt")
+    return graph
+
+
+@contextlib.contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Keep lexical forms as written and silence rdflib's traceback per ill-typed literal.
+
+    rdflib rewrites ``"1.25e0"^^xsd:double`` as ``1.25E0`` unless literal normalization is
+    off; SHACL reports ill-typed literals properly, so their log noise is dropped.
+    """
+    import logging
+
+    import rdflib
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    normalize = rdflib.NORMALIZE_LITERALS
+    logger.setLevel(logging.CRITICAL)
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+        logger.setLevel(level)
+
+
+def to_rdflib_dataset(data: LoadedData) -> rdflib.Dataset:
+    """Copy every named graph into an :class:`rdflib.Dataset`.
+
+    :param data: the loaded graphs.
+    :returns: a new rdflib dataset.
+    """
+    import rdflib
+
+    serialized = pyoxigraph.serialize(data.quads(), format=pyoxigraph.RdfFormat.N_QUADS)
+    dataset = rdflib.Dataset()
+    with _quiet_rdflib():
+        dataset.parse(data=serialized.decode("utf-8") if serialized else "", format="nquads")
+    return dataset
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, content: str | bytes) -> None:
+    """Write a file so that readers see either the old or the whole new content.
+
+    The data goes to a temporary file in the same directory, is flushed to disk, then
+    renamed over ``path``; on any error the temporary file is removed and ``path`` is left
+    as it was.
+
+    :param path: the target file (its directory must exist).
+    :param content: text (written as UTF-8) or bytes.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     target = pathlib.Path(d) / "x.ttl"
+    ...     atomic_write(target, "<http://ex/a> <http://ex/p> 1 .\\n")
+    ...     target.read_text()
+    '<http://ex/a> <http://ex/p> 1 .\\n'
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def staging_dir(target: Path) -> Iterator[Path]:
+    """Build a directory beside ``target`` and swap it in only if the block succeeds.
+
+    On success the old ``target`` is replaced as a whole; on any exception the staging
+    directory is deleted and ``target`` keeps its old content.
+
+    :param target: the directory to (re)create, e.g. ``build/``.
+    :returns: a context manager yielding the staging directory to write into.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = pathlib.Path(d) / "build"
+    ...     with staging_dir(out) as tmp:
+    ...         _ = (tmp / "a.txt").write_text("new")
+    ...     sorted(p.name for p in out.iterdir())
+    ['a.txt']
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=target.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f"{target.name}.old-", dir=target.parent))
+        old.rmdir()
+        target.replace(old)
+    staging.replace(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

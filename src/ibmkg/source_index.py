@@ -1,0 +1,155 @@
+"""Where each subject is described: a ``subject -> file:line`` index built by scanning Turtle.
+
+No SHACL engine reports the source of a failing node, and pyoxigraph's parser gives no
+positions for the triples it returns, so this module scans the Turtle text itself. It is a
+pragmatic lexer, not a parser: it finds the first token of every statement (its subject),
+resolves prefixed names with the file's own ``@prefix`` lines, and records the line. The
+strict parse is done separately by :func:`ibmkg.graph_io.load_turtle`; run the scan only on
+text that parsed.
+
+>>> index = SourceIndex()
+>>> index.scan("kg/x.ttl", '@prefix ex: <http://ex/> .\\n\\nex:a ex:p "x ." ;\\n  ex:q ex:b .\\n')
+>>> str(index.locate("http://ex/a"))
+'kg/x.ttl:3'
+>>> str(index.locate("http://ex/b"))
+'kg/x.ttl:4'
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a source file.
+
+    :param file: the file, as shown to users (relative to the project root).
+    :param line: 1-based line number.
+    """
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<directive>@prefix|@base)\b
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<bnode>_:[^\s;,()\[\]]*[^\s;,.()\[\]])
+  | (?P<number>[+-]?(?:\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:\.\d*)?[eE][+-]?\d+|\d+))
+  | (?P<pname>(?:[A-Za-z\u00c0-\U000effff][\w\-.\u00b7\u0300-\u036f\u203f-\u2040]*)?:
+               (?:[^\s;,.()\[\]{}"'\#<>\\]|\\.|\.(?=[^\s;,.()\[\]{}\#]))*)
+  | (?P<word>[A-Za-z][A-Za-z0-9_]*)
+  | (?P<punct>\^\^|[\[\]();,.{}])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass
+class SourceIndex:
+    """Map IRIs to the place they are described (as a subject) or first mentioned."""
+
+    subjects: dict[str, Location] = field(default_factory=dict)
+    mentions: dict[str, Location] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # display file -> graph name
+
+    def scan(self, file: str, text: str, *, graph: str | None = None) -> None:
+        """Add the subjects and mentions of one Turtle document.
+
+        :param file: the name to show for this file in messages.
+        :param text: its Turtle text (already known to parse).
+        :param graph: the named graph the file is loaded into, if any.
+        """
+        if graph is not None:
+            self.files[file] = graph
+        for iri, line, is_subject in _scan(text):
+            location = Location(file, line)
+            if is_subject:
+                self.subjects.setdefault(iri, location)
+            self.mentions.setdefault(iri, location)
+
+    def locate(self, iri: str) -> Location | None:
+        """Return where ``iri`` is described, else where it is first mentioned.
+
+        :param iri: a full IRI.
+        :returns: the location, or ``None`` when the IRI never occurs.
+        """
+        return self.subjects.get(iri) or self.mentions.get(iri)
+
+    def graph_of(self, iri: str) -> str | None:
+        """Return the named graph of the file that describes ``iri``.
+
+        :param iri: a full IRI.
+        :returns: the graph name, or ``None`` when unknown.
+        """
+        location = self.locate(iri)
+        return None if location is None else self.files.get(location.file)
+
+
+def _scan(text: str) -> Iterator[tuple[str, int, bool]]:
+    """Yield ``(iri, line, is_subject)`` for every IRI or prefixed name in the text."""
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    prefixes: dict[str, str] = {}
+    base = ""
+    expect_subject = True
+    depth = 0
+    pending: list[str] = []  # tokens of a directive being read
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        value = match.group()
+        if kind in ("ws", "comment"):
+            continue
+        if pending:
+            pending.append(value)
+            keyword = pending[0].lower().lstrip("@")
+            needed = 3 if keyword == "prefix" else 2
+            if len(pending) == needed:
+                if keyword == "prefix":
+                    prefixes[pending[1].rstrip(":")] = urljoin(base, pending[2][1:-1])
+                else:
+                    base = urljoin(base, pending[1][1:-1])
+                # "@prefix ... ." ends with a dot; "PREFIX ..." does not.
+                expect_subject = not pending[0].startswith("@")
+                pending = []
+            continue
+        if expect_subject and (kind == "directive" or value.upper() in ("PREFIX", "BASE")):
+            pending = [value]
+            continue
+        iri = _resolve(kind, value, prefixes, base)
+        line = bisect.bisect_right(line_starts, match.start())
+        if iri is not None:
+            yield iri, line, expect_subject and depth == 0
+        if kind == "punct":
+            if value in "[(":
+                depth += 1
+            elif value in "])":
+                depth = max(depth - 1, 0)
+            elif value == "." and depth == 0:
+                expect_subject = True
+                continue
+        expect_subject = False
+
+
+def _resolve(kind: str | None, value: str, prefixes: dict[str, str], base: str) -> str | None:
+    if kind == "iri":
+        return urljoin(base, value[1:-1]) if base else value[1:-1]
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None
