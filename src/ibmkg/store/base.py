@@ -1,0 +1,313 @@
+"""The one interface every SPARQL store implements, and the result rows they all return.
+
+Rows hold plain Python values so that results compare equal across backends even when a
+server normalizes lexical forms (Virtuoso writes ``"1.50"^^xsd:decimal`` back as ``1.5``):
+
+========================  =====================================================
+RDF term                  Python value
+========================  =====================================================
+IRI                       :class:`IRI` (a ``str``)
+blank node                :class:`BlankNodeId` (a ``str``, label not portable)
+xsd:string                ``str``
+rdf:langString            :class:`LangString` (a ``str`` with ``.language``)
+xsd:integer and subtypes  ``int``
+xsd:decimal               :class:`decimal.Decimal`
+xsd:double, xsd:float     ``float``
+xsd:boolean               ``bool``
+anything else             :class:`TypedLiteral` (a ``str`` with ``.datatype``)
+unbound                   ``None``
+========================  =====================================================
+
+>>> to_value(pyoxigraph.Literal("1.50", datatype=pyoxigraph.NamedNode(XSD + "decimal")))
+Decimal('1.50')
+>>> to_value(pyoxigraph.NamedNode("https://w3id.org/ibmkg/study/a"))
+IRI('https://w3id.org/ibmkg/study/a')
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import ClassVar
+
+import pyoxigraph
+
+from ibmkg.errors import QuerySyntaxError
+from ibmkg.formats import Backend
+from ibmkg.sparql import BindableTerm, add_missing_prefixes, bind_values, check_safe
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    XSD + name
+    for name in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+        "unsignedShort", "unsignedByte",
+    )
+}
+
+
+class IRI(str):
+    """An IRI in a result row; a ``str``, so it compares equal to the plain IRI text."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"IRI({str.__repr__(self)})"
+
+
+class BlankNodeId(str):
+    """A blank node in a result row (its label differs between stores)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"BlankNodeId({str.__repr__(self)})"
+
+
+class LangString(str):
+    """A language-tagged string in a result row.
+
+    :param value: the text.
+    :param language: the BCP 47 tag, lower case.
+    """
+
+    language: str
+
+    def __new__(cls, value: str, language: str) -> LangString:
+        self = super().__new__(cls, value)
+        self.language = language.lower()
+        return self
+
+    def __repr__(self) -> str:
+        return f"LangString({str.__repr__(self)}, {self.language!r})"
+
+
+class TypedLiteral(str):
+    """A literal of a datatype without a Python counterpart (dates, years ...).
+
+    :param value: the lexical form.
+    :param datatype: the datatype IRI.
+    """
+
+    datatype: str
+
+    def __new__(cls, value: str, datatype: str) -> TypedLiteral:
+        self = super().__new__(cls, value)
+        self.datatype = datatype
+        return self
+
+    def __repr__(self) -> str:
+        return f"TypedLiteral({str.__repr__(self)}, {self.datatype!r})"
+
+
+Value = IRI | BlankNodeId | LangString | TypedLiteral | str | int | Decimal | float | bool | None
+Row = tuple[Value, ...]
+
+
+def to_value(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None,
+             ) -> Value:
+    """Convert an RDF term to the Python value used in result rows (see the module table).
+
+    :param term: a pyoxigraph term, or ``None`` for an unbound variable.
+    :returns: the value.
+    """
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return IRI(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BlankNodeId(term.value)
+    if not isinstance(term, pyoxigraph.Literal):
+        return TypedLiteral(str(term), "")
+    if term.language:
+        return LangString(term.value, term.language)
+    datatype = term.datatype.value
+    lexical = term.value
+    try:
+        if datatype == XSD + "string":
+            return lexical
+        if datatype in _INTEGER_TYPES:
+            return int(lexical)
+        if datatype == XSD + "decimal":
+            return Decimal(lexical)
+        if datatype in (XSD + "double", XSD + "float"):
+            number = float(lexical.replace("INF", "inf"))
+            return number if not math.isnan(number) else math.nan
+        if datatype == XSD + "boolean" and lexical in ("true", "false", "1", "0"):
+            return lexical in ("true", "1")
+    except (ValueError, InvalidOperation):
+        pass
+    return TypedLiteral(lexical, datatype)
+
+
+@dataclass
+class ResultTable:
+    """The rows of a SELECT query.
+
+    :param columns: the projected variables, in order.
+    :param rows: one tuple per solution, aligned with ``columns``.
+
+    >>> table = ResultTable(("study", "n"), [(IRI("https://w3id.org/ibmkg/study/a"), 12)])
+    >>> table.as_dicts()
+    [{'study': IRI('https://w3id.org/ibmkg/study/a'), 'n': 12}]
+    >>> len(table)
+    1
+    """
+
+    columns: tuple[str, ...]
+    rows: list[Row] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def as_dicts(self) -> list[dict[str, Value]]:
+        """Return the rows as dictionaries keyed by column."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def column(self, name: str) -> list[Value]:
+        """Return the values of one column.
+
+        :param name: the column.
+        :returns: its values, row by row.
+        :raises KeyError: for an unknown column.
+        """
+        try:
+            i = self.columns.index(name)
+        except ValueError:
+            raise KeyError(name) from None
+        return [row[i] for row in self.rows]
+
+    def sorted(self) -> ResultTable:
+        """Return a copy with rows in a canonical order (to compare unordered results)."""
+        return ResultTable(self.columns, sorted(self.rows, key=_row_key))
+
+
+def _row_key(row: Row) -> tuple[tuple[int, str], ...]:
+    return tuple((0, "") if v is None else (1, f"{type(v).__name__}:{v!s}") for v in row)
+
+
+class Store(ABC):
+    """A SPARQL store holding ibmkg's named graphs.
+
+    Queries see the union of the store's graphs as their default graph and each graph by
+    name in ``GRAPH``. Parameters are bound by :func:`ibmkg.sparql.bind_values`, never by
+    string formatting, so every backend runs the same text.
+    """
+
+    backend: ClassVar[Backend]
+
+    def prepare(self, sparql: str, bindings: Mapping[str, BindableTerm] | None, *,
+                allow_service: bool = False) -> str:
+        """Return the exact text a backend runs: prefixes declared, values bound, gate passed.
+
+        :param sparql: the query.
+        :param bindings: variable -> term.
+        :param allow_service: accept ``SERVICE`` (federated queries, remote stores only).
+        :returns: the query text.
+        :raises UnsafeQueryError: for SERVICE, updates or ``\\u`` escapes.
+        """
+        check_safe(sparql, allow_service=allow_service)
+        return bind_values(add_missing_prefixes(sparql), bindings or {})
+
+    @abstractmethod
+    def query(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
+              ) -> ResultTable:
+        """Run a SELECT query.
+
+        :param sparql: the query text.
+        :param bindings: values for variables, bound as inline data.
+        :returns: the rows.
+        :raises QuerySyntaxError: when the text is not a valid SELECT query.
+        """
+
+    @abstractmethod
+    def ask(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None) -> bool:
+        """Run an ASK query.
+
+        :param sparql: the query text.
+        :param bindings: values for variables.
+        :returns: the answer.
+        """
+
+    @abstractmethod
+    def construct(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
+                  ) -> list[pyoxigraph.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query.
+
+        :param sparql: the query text.
+        :param bindings: values for variables.
+        :returns: the triples.
+        """
+
+    @abstractmethod
+    def load(self, triples: Iterable[pyoxigraph.Triple], graph_name: str) -> None:
+        """Add triples to a named graph (all or nothing where the backend allows).
+
+        :param triples: the triples.
+        :param graph_name: the graph IRI.
+        """
+
+    @abstractmethod
+    def replace_graph(self, graph_name: str, triples: Iterable[pyoxigraph.Triple]) -> None:
+        """Replace the content of a named graph; on failure the old content stays.
+
+        :param graph_name: the graph IRI.
+        :param triples: the new content.
+        """
+
+    @abstractmethod
+    def count_triples(self, graph_name: str | None = None) -> int:
+        """Count triples in one graph, or in all of the store's graphs (counted per graph).
+
+        :param graph_name: a graph IRI, or ``None`` for all.
+        :returns: the count.
+        """
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """Return the names of the store's graphs, sorted."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release resources (nothing by default)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def require_form(sparql: str, expected: Sequence[str], method: str) -> None:
+    """Raise a readable error when a query of the wrong form is sent to a method.
+
+    :param sparql: the query text.
+    :param expected: the forms the method accepts.
+    :param method: the method name, for the message.
+    :raises QuerySyntaxError: on a mismatch.
+    """
+    from ibmkg.sparql import query_form
+
+    form = query_form(sparql)
+    if form not in expected:
+        raise QuerySyntaxError("<query>", 0, 0,
+                               f"{method}() runs {'/'.join(expected)} queries, not {form}")
+
+
+def ntriples(triples: Iterable[pyoxigraph.Triple]) -> str:
+    """Serialize triples as N-Triples text (for ``INSERT DATA``).
+
+    :param triples: the triples.
+    :returns: the text (empty for no triples).
+    """
+    data = pyoxigraph.serialize(
+        (pyoxigraph.Triple(t.subject, t.predicate, t.object) for t in triples),
+        format=pyoxigraph.RdfFormat.N_TRIPLES,
+    )
+    return data.decode("utf-8") if data else ""

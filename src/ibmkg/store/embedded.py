@@ -1,0 +1,149 @@
+"""The embedded store: pyoxigraph, in memory.
+
+The default graph of every query is the union of the named graphs.
+
+>>> from ibmkg.graph_io import parse_turtle
+>>> store = EmbeddedStore()
+>>> study = "https://w3id.org/ibmkg/study/a"
+>>> store.load(parse_turtle(f'<{study}> a <https://w3id.org/ibmkg/ontology/Study> .'), study)
+>>> store.query("SELECT ?s WHERE { ?s a ibmkg:Study }").rows
+[(IRI('https://w3id.org/ibmkg/study/a'),)]
+>>> store.count_triples()
+1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pyoxigraph
+
+from ibmkg.errors import QuerySyntaxError
+from ibmkg.formats import Backend
+from ibmkg.graph_io import LoadedData
+from ibmkg.paths import Layout
+from ibmkg.sparql import BindableTerm
+from ibmkg.store.base import ResultTable, Store, ntriples, require_form, to_value
+
+
+class EmbeddedStore(Store):
+    """A pyoxigraph store in memory."""
+
+    backend = Backend.EMBEDDED
+
+    def __init__(self) -> None:
+        self._store = pyoxigraph.Store()
+
+    @classmethod
+    def from_data(cls, data: LoadedData) -> EmbeddedStore:
+        """Create a store holding every graph of ``data``.
+
+        :param data: the loaded graphs.
+        :returns: the store.
+        """
+        store = cls()
+        store._store.extend(data.quads())
+        return store
+
+    @classmethod
+    def from_project(cls, layout: Layout | None = None) -> EmbeddedStore:
+        """Create a store with the whole project: ontology, imports, review, studies, mappings.
+
+        :param layout: the project layout (by default the project found from the current
+            directory or ``$IBMKG_ROOT``).
+        :returns: the store.
+        """
+        from ibmkg.graph_io import load_project
+        from ibmkg.paths import default_layout
+
+        return cls.from_data(load_project(layout or default_layout()))
+
+    @property
+    def oxigraph(self) -> pyoxigraph.Store:
+        """The underlying :class:`pyoxigraph.Store` (for exports)."""
+        return self._store
+
+    def _run(self, sparql: str, bindings: Mapping[str, BindableTerm] | None, forms: tuple[str, ...],
+             method: str) -> object:
+        require_form(sparql, forms, method)
+        text = self.prepare(sparql, bindings)
+        try:
+            return self._store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise QuerySyntaxError("<query>", err.lineno or 0, err.offset or 0,
+                                   str(err.msg).split(": ", 1)[-1]) from None
+
+    def query(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
+              ) -> ResultTable:
+        """Run a SELECT query (see :meth:`Store.query`).
+
+        :param sparql: the query text.
+        :param bindings: values for variables.
+        :returns: the rows.
+        """
+        result = self._run(sparql, bindings, ("SELECT",), "query")
+        assert isinstance(result, pyoxigraph.QuerySolutions)
+        columns = tuple(v.value for v in result.variables)
+        rows = [tuple(to_value(solution[c]) for c in columns) for solution in result]
+        return ResultTable(columns, rows)
+
+    def ask(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None) -> bool:
+        """Run an ASK query (see :meth:`Store.ask`).
+
+        :param sparql: the query text.
+        :param bindings: values for variables.
+        :returns: the answer.
+        """
+        result = self._run(sparql, bindings, ("ASK",), "ask")
+        return bool(result)
+
+    def construct(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
+                  ) -> list[pyoxigraph.Triple]:
+        """Run a CONSTRUCT or DESCRIBE query (see :meth:`Store.construct`).
+
+        :param sparql: the query text.
+        :param bindings: values for variables.
+        :returns: the triples.
+        """
+        result = self._run(sparql, bindings, ("CONSTRUCT", "DESCRIBE"), "construct")
+        assert isinstance(result, pyoxigraph.QueryTriples)
+        return list(result)
+
+    def load(self, triples: Iterable[pyoxigraph.Triple], graph_name: str) -> None:
+        """Add triples to a named graph, in one transaction.
+
+        :param triples: the triples.
+        :param graph_name: the graph IRI.
+        """
+        graph = pyoxigraph.NamedNode(graph_name)
+        self._store.extend(
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples
+        )
+
+    def replace_graph(self, graph_name: str, triples: Iterable[pyoxigraph.Triple]) -> None:
+        """Replace a graph's content in one update, so a failure changes nothing.
+
+        :param graph_name: the graph IRI.
+        :param triples: the new content.
+        """
+        graph = str(pyoxigraph.NamedNode(graph_name))
+        self._store.update(
+            f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n"
+            f"{ntriples(triples)}}} }}"
+        )
+
+    def count_triples(self, graph_name: str | None = None) -> int:
+        """Count triples (see :meth:`Store.count_triples`).
+
+        :param graph_name: a graph IRI, or ``None`` for all.
+        :returns: the count.
+        """
+        if graph_name is None:
+            return len(self._store)
+        return sum(1 for _ in self._store.quads_for_pattern(
+            None, None, None, pyoxigraph.NamedNode(graph_name)))
+
+    def graph_names(self) -> list[str]:
+        """Return the names of the graphs, sorted."""
+        return sorted(g.value for g in self._store.named_graphs()
+                      if isinstance(g, pyoxigraph.NamedNode))
