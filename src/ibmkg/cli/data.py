@@ -1,0 +1,198 @@
+"""Commands on the data: validate, stats, export, build, canon, table, reason."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ibmkg.cli._common import Context, fail, format_option
+from ibmkg.formats import RdfFormat, ReasonFormat, ReportFormat, TableFormat
+
+_pass = click.make_pass_decorator(Context)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option(ReportFormat, ReportFormat.TEXT, "How to print the report.")
+@click.option("--strict", is_flag=True, help="Fail on SHACL warnings and infos too.")
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl", "both"]),
+              default="none", show_default=True, help="pySHACL inference before validating.")
+@click.option("--check-shapes", is_flag=True,
+              help="Also validate the shapes against SHACL-for-SHACL.")
+@_pass
+def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, inference: str,
+             check_shapes: bool) -> None:
+    """Validate the data (or the given data files) against shapes/ and the checks.
+
+    Prints one line per result with its study and file:line, then a summary; exits 1 when a
+    Violation (or, with --strict, any result) is found.
+    """
+    from ibmkg.graph_io import load_dataset, load_project, load_turtle
+    from ibmkg.paths import import_files, shape_files
+    from ibmkg.queries import load_catalogue
+    from ibmkg.validation import format_report, validate_project, validate_shapes
+
+    layout = ctx.layout()
+    if paths:
+        data = load_dataset(layout.ontology, list(paths), layout=layout,
+                            imports=import_files(layout))
+    else:
+        data = load_project(layout)
+    shapes = [t for p in shape_files(layout)
+              for t in load_turtle(p, display=layout.relative(p).as_posix())]
+    report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
+                              inference=inference)
+    if check_shapes:
+        meta = validate_shapes(shapes)
+        report.results = meta.results + report.results
+    click.echo(format_report(report, ReportFormat(fmt)))
+    if not report.passes(strict=strict):
+        fail(1)
+
+
+@click.command()
+@_pass
+def stats(ctx: Context) -> None:
+    """Count graphs, studies, triples, classes and predicates."""
+    from ibmkg.graph_io import load_project
+    from ibmkg.stats import compute_stats
+
+    click.echo(compute_stats(load_project(ctx.layout())).text())
+
+
+@click.command()
+@format_option(RdfFormat, RdfFormat.TURTLE, "RDF serialization.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (atomically); standard output by default.")
+@_pass
+def export(ctx: Context, fmt: str, output: Path | None) -> None:
+    """Write the merged graph (TriG keeps one named graph per source file)."""
+    from ibmkg.export.rdf import serialize
+    from ibmkg.graph_io import atomic_write, load_project
+
+    layout = ctx.layout()
+    context = layout.context if layout.context.is_file() else None
+    text = serialize(load_project(layout), RdfFormat(fmt), context=context)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: build/ in the project).")
+@click.option("--strict", is_flag=True, help="Fail on SHACL warnings and infos too.")
+@click.option("--no-reason", is_flag=True, help="Do not try to run the reasoner.")
+@_pass
+def build(ctx: Context, out: Path | None, strict: bool, no_reason: bool) -> None:
+    """Load, validate, reason, run every stored query and write all artifacts.
+
+    The new build replaces the old one only when complete; an input error leaves the old
+    build/ untouched. Exits 1 when the data does not conform.
+    """
+    from ibmkg.build import build as run_build
+    from ibmkg.progress import Progress
+
+    layout = ctx.layout()
+    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason)
+    click.echo(result.summary())
+    click.echo(f"written   {layout.relative(result.out).as_posix()}/")
+    if not result.ok(strict=strict):
+        fail(1)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Only report files that are not canonical.")
+@_pass
+def canon(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite Turtle files in canonical form (default: ontology, shapes and kg files).
+
+    With --check nothing is written; exits 1 listing the files that would change.
+    """
+    from ibmkg.canonical import canon_files
+
+    targets = list(paths) if paths else _canon_defaults(ctx)
+    results = canon_files(targets, write=not check)
+    changed = [r.path for r in results if r.changed]
+    if check:
+        for path in changed:
+            click.echo(f"not canonical: {path}")
+        if changed:
+            click.echo(f"{len(changed)} file(s) not canonical; run `make canon`", err=True)
+            fail(1)
+        return
+    for path in changed:
+        click.echo(f"rewrote {path}")
+
+
+def _canon_defaults(ctx: Context) -> list[Path]:
+    from ibmkg.paths import kg_files, shape_files
+
+    layout = ctx.layout()
+    ontology = [layout.ontology] if layout.ontology.is_file() else []
+    others = sorted(p for p in layout.kg.rglob("*.ttl") if p not in kg_files(layout)) \
+        if layout.kg.is_dir() else []
+    return [layout.relative(p) if not p.is_absolute() else p
+            for p in ontology + shape_files(layout) + kg_files(layout) + others]
+
+
+@click.command()
+@format_option(TableFormat, TableFormat.MD, "Output format.")
+@click.option("--structured", is_flag=True, help="Render from the structured data, not the "
+              "verbatim cells.")
+@_pass
+def table(ctx: Context, fmt: str, structured: bool) -> None:
+    """Render the review's Table 1 from the graph."""
+    from ibmkg.build import _optional_module
+    from ibmkg.errors import IbmkgError
+    from ibmkg.graph_io import load_project
+    from ibmkg.store.embedded import EmbeddedStore
+
+    module = _optional_module("ibmkg.table")
+    if module is None:
+        raise IbmkgError("ibmkg.table is not available yet; Table 1 cannot be rendered")
+    store = EmbeddedStore.from_data(load_project(ctx.layout()))
+    text: str = module.render_table(store, TableFormat(fmt), structured=structured)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@click.command()
+@format_option(ReasonFormat, ReasonFormat.TABLE, "How to print the inferences.")
+@_pass
+def reason(ctx: Context, fmt: str) -> None:
+    """Classify the ontology and the data; print each inferred study class and why.
+
+    Uses HermiT when Java is available, else OWL 2 RL (with a note on what it cannot
+    infer). Exits 1 when the graph is inconsistent, naming the clash.
+    """
+    import json
+
+    from ibmkg.build import infer, reasoner
+    from ibmkg.canonical import canonical_turtle
+    from ibmkg.namespaces import curie_for
+
+    result, triples = infer(ctx.layout())
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    chosen = ReasonFormat(fmt)
+    if chosen is ReasonFormat.TURTLE:
+        header = reasoner().inferred_header(result.engine, result.digest)
+        click.echo(canonical_turtle(triples, header=header), nl=False)
+    elif chosen is ReasonFormat.JSON:
+        document = {
+            "consistent": result.consistent, "engine": result.engine.value,
+            "notes": result.notes, "unsatisfiable_classes": result.unsatisfiable_classes,
+            "inferred": {study: [{"class": t.class_iri, "label": t.label,
+                                  "justification": t.justification} for t in types]
+                         for study, types in sorted(result.inferred.items())},
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for study, cls, why in reasoner().summary_rows(result):
+            click.echo(f"{curie_for(study) or study}  {curie_for(cls) or cls}  {why}")
+        click.echo(f"{len(triples)} inferred triple(s) by {result.engine.value} in "
+                   f"{result.seconds:.1f} s", err=True)
