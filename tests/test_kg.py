@@ -8,15 +8,12 @@ occur in the letter itself. The letter lives outside the project (``../shared/so
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
-
 import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
 from ibmkg.paths import default_layout
+from letter import normalise, require_letter
 
 IBMKG = rdflib.Namespace("https://w3id.org/ibmkg/ontology/")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
@@ -34,7 +31,6 @@ SLUGS = {
     "soueidan-1993": "Soueidan et al. 1993",
     "recher-2012": "Recher et al. 2012",
 }
-LETTER_NAME = "000_390d33ff82f63da7.txt"
 
 
 @pytest.fixture(scope="module")
@@ -46,28 +42,9 @@ def graph() -> rdflib.Graph:
     return g
 
 
-def _letter_path() -> Path | None:
-    env = os.environ.get("IBMKG_SOURCE")
-    candidates = [Path(env)] if env else []
-    candidates.append(default_layout().root.parent / "shared" / "source" / LETTER_NAME)
-    return next((p for p in candidates if p.is_file()), None)
-
-
-def _normalise(text: str) -> str:
-    """Undo the letter file's markup: italics, HTML tags, TeX beta, line and page breaks."""
-    text = re.sub(r"\s*\$\\beta\$\s*", " β", text)
-    text = re.sub(r"</?(?:i|sup)>|\*", "", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 @pytest.fixture(scope="module")
 def letter() -> str:
-    path = _letter_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("the source letter is missing in CI: ../shared/source/" + LETTER_NAME)
-        pytest.skip("the source letter is not on this machine (set IBMKG_SOURCE to its path)")
-    return _normalise(path.read_text(encoding="utf-8"))
+    return normalise(require_letter().read_text(encoding="utf-8"))
 
 
 def test_study_files_are_the_fixed_slugs() -> None:
@@ -124,7 +101,7 @@ def test_cells_occur_in_the_letter(graph: rdflib.Graph, letter: str) -> None:
     cells = [str(o) for s, p, o in graph if str(p).endswith("Cell") and str(p).startswith(str(IBMKG))]
     assert len(cells) == 70
     for cell in cells:
-        assert _normalise(cell) in letter, cell
+        assert normalise(cell) in letter, cell
 
 
 def test_text_and_reference_quotes_occur_in_the_letter(graph: rdflib.Graph, letter: str) -> None:
@@ -135,12 +112,12 @@ def test_text_and_reference_quotes_occur_in_the_letter(graph: rdflib.Graph, lett
     quotes += [str(o) for o in graph.objects(None, IBMKG.asPrinted)]
     assert len(quotes) > 20
     for quote in quotes:
-        assert _normalise(quote) in letter, quote
+        assert normalise(quote) in letter, quote
 
 
 def test_printed_author_names_occur_in_the_letter(graph: rdflib.Graph, letter: str) -> None:
     for name in graph.objects(None, IBMKG.printedName):
-        assert _normalise(str(name)) in letter, name
+        assert normalise(str(name)) in letter, name
 
 
 def test_dois_occur_in_the_letter(graph: rdflib.Graph, letter: str) -> None:
