@@ -472,10 +472,11 @@ def coerce_param(param: Param, raw: str) -> BindableTerm:
     """
     value = raw.strip()
     try:
-        if param.type in (ParamType.IRI, ParamType.CURIE):
-            if param.type is ParamType.CURIE and expand_curie(value) is None:
-                raise QueryParameterError(param.name, f"expects a CURIE with a known prefix, "
-                                          f"got {raw!r}")
+        if param.type is ParamType.CURIE:
+            from ibmkg.curie import expand
+
+            return pyoxigraph.NamedNode(expand(value))
+        if param.type is ParamType.IRI:
             return pyoxigraph.NamedNode(expand_term(value))
         if param.type is ParamType.TERM:
             return _term(raw)

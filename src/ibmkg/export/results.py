@@ -23,8 +23,8 @@ import json
 import math
 from decimal import Decimal
 
+from ibmkg.curie import compress
 from ibmkg.formats import ResultFormat
-from ibmkg.namespaces import curie_for
 from ibmkg.store.base import IRI, BlankNodeId, ResultTable, Value
 
 __all__ = ["display", "format_results", "json_value"]
@@ -42,7 +42,7 @@ def display(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, IRI):
-        return curie_for(value) or f"<{value}>"
+        return compress(value)
     if isinstance(value, BlankNodeId):
         return f"_:{value}"
     if isinstance(value, bool):
