@@ -204,16 +204,19 @@ class Store(ABC):
     backend: ClassVar[Backend]
 
     def prepare(self, sparql: str, bindings: Mapping[str, BindableTerm] | None, *,
-                allow_service: bool = False) -> str:
-        """Return the exact text a backend runs: prefixes declared, values bound, gate passed.
+                forms: Sequence[str] = ("SELECT",), allow_service: bool = False) -> str:
+        """Return the exact text a backend runs: gate passed, prefixes declared, values bound.
 
         :param sparql: the query.
         :param bindings: variable -> term.
+        :param forms: the query forms the caller accepts.
         :param allow_service: accept ``SERVICE`` (federated queries, remote stores only).
         :returns: the query text.
         :raises UnsafeQueryError: for SERVICE, updates or ``\\u`` escapes.
+        :raises QuerySyntaxError: for a query of another form.
         """
         check_safe(sparql, allow_service=allow_service)
+        require_form(sparql, forms)
         return bind_values(add_missing_prefixes(sparql), bindings or {})
 
     @abstractmethod
@@ -284,20 +287,23 @@ class Store(ABC):
         self.close()
 
 
-def require_form(sparql: str, expected: Sequence[str], method: str) -> None:
+_METHODS = {"SELECT": "query", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "construct"}
+
+
+def require_form(sparql: str, expected: Sequence[str]) -> None:
     """Raise a readable error when a query of the wrong form is sent to a method.
 
     :param sparql: the query text.
     :param expected: the forms the method accepts.
-    :param method: the method name, for the message.
-    :raises QuerySyntaxError: on a mismatch.
+    :raises QuerySyntaxError: on a mismatch, naming the method to use.
     """
     from ibmkg.sparql import query_form
 
     form = query_form(sparql)
     if form not in expected:
-        raise QuerySyntaxError("<query>", 0, 0,
-                               f"{method}() runs {'/'.join(expected)} queries, not {form}")
+        raise QuerySyntaxError("<query>", 0, 0, f"{_METHODS[expected[0]]}() runs "
+                               f"{'/'.join(expected)} queries, not {form}; use "
+                               f"{_METHODS[form]}()")
 
 
 def ntriples(triples: Iterable[pyoxigraph.Triple]) -> str:

@@ -1,6 +1,7 @@
 """The embedded store: pyoxigraph, in memory.
 
-The default graph of every query is the union of the named graphs.
+Each source is a named graph; the store's default graph holds their RDF merge (a triple
+stated in two files is there once), which is what queries see without ``GRAPH``.
 
 >>> from ibmkg.graph_io import parse_turtle
 >>> store = EmbeddedStore()
@@ -23,7 +24,7 @@ from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout
 from ibmkg.sparql import BindableTerm
-from ibmkg.store.base import ResultTable, Store, ntriples, require_form, to_value
+from ibmkg.store.base import ResultTable, Store, ntriples, to_value
 
 
 class EmbeddedStore(Store):
@@ -43,6 +44,8 @@ class EmbeddedStore(Store):
         """
         store = cls()
         store._store.extend(data.quads())
+        store._store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
+                            for t in set(data.triples()))
         return store
 
     @classmethod
@@ -63,12 +66,11 @@ class EmbeddedStore(Store):
         """The underlying :class:`pyoxigraph.Store` (for exports)."""
         return self._store
 
-    def _run(self, sparql: str, bindings: Mapping[str, BindableTerm] | None, forms: tuple[str, ...],
-             method: str) -> object:
-        require_form(sparql, forms, method)
-        text = self.prepare(sparql, bindings)
+    def _run(self, sparql: str, bindings: Mapping[str, BindableTerm] | None,
+             forms: tuple[str, ...]) -> object:
+        text = self.prepare(sparql, bindings, forms=forms)
         try:
-            return self._store.query(text, use_default_graph_as_union=True)
+            return self._store.query(text)
         except SyntaxError as err:
             raise QuerySyntaxError("<query>", err.lineno or 0, err.offset or 0,
                                    str(err.msg).split(": ", 1)[-1]) from None
@@ -81,7 +83,7 @@ class EmbeddedStore(Store):
         :param bindings: values for variables.
         :returns: the rows.
         """
-        result = self._run(sparql, bindings, ("SELECT",), "query")
+        result = self._run(sparql, bindings, ("SELECT",))
         assert isinstance(result, pyoxigraph.QuerySolutions)
         columns = tuple(v.value for v in result.variables)
         rows = [tuple(to_value(solution[c]) for c in columns) for solution in result]
@@ -94,7 +96,7 @@ class EmbeddedStore(Store):
         :param bindings: values for variables.
         :returns: the answer.
         """
-        result = self._run(sparql, bindings, ("ASK",), "ask")
+        result = self._run(sparql, bindings, ("ASK",))
         return bool(result)
 
     def construct(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
@@ -105,19 +107,21 @@ class EmbeddedStore(Store):
         :param bindings: values for variables.
         :returns: the triples.
         """
-        result = self._run(sparql, bindings, ("CONSTRUCT", "DESCRIBE"), "construct")
+        result = self._run(sparql, bindings, ("CONSTRUCT", "DESCRIBE"))
         assert isinstance(result, pyoxigraph.QueryTriples)
         return list(result)
 
     def load(self, triples: Iterable[pyoxigraph.Triple], graph_name: str) -> None:
-        """Add triples to a named graph, in one transaction.
+        """Add triples to a named graph and to the merged default graph, in one transaction.
 
         :param triples: the triples.
         :param graph_name: the graph IRI.
         """
         graph = pyoxigraph.NamedNode(graph_name)
+        content = list(triples)
         self._store.extend(
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples
+            [pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in content]
+            + [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in content]
         )
 
     def replace_graph(self, graph_name: str, triples: Iterable[pyoxigraph.Triple]) -> None:
@@ -129,7 +133,8 @@ class EmbeddedStore(Store):
         graph = str(pyoxigraph.NamedNode(graph_name))
         self._store.update(
             f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n"
-            f"{ntriples(triples)}}} }}"
+            f"{ntriples(triples)}}} }} ;\n"
+            "DROP DEFAULT ;\nINSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
         )
 
     def count_triples(self, graph_name: str | None = None) -> int:
@@ -139,7 +144,8 @@ class EmbeddedStore(Store):
         :returns: the count.
         """
         if graph_name is None:
-            return len(self._store)
+            return sum(1 for q in self._store if not isinstance(q.graph_name,
+                                                                pyoxigraph.DefaultGraph))
         return sum(1 for _ in self._store.quads_for_pattern(
             None, None, None, pyoxigraph.NamedNode(graph_name)))
 

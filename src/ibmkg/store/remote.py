@@ -19,6 +19,7 @@ ibmkg.errors.InputError: endpoint 'file:///etc/passwd' is not an http(s) URL
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,7 +31,16 @@ import pyoxigraph
 from ibmkg.errors import EndpointError, InputError, QuerySyntaxError
 from ibmkg.formats import Backend
 from ibmkg.sparql import BindableTerm
-from ibmkg.store.base import ResultTable, Store, ntriples, require_form, to_value
+from ibmkg.store.base import (
+    IRI,
+    BlankNodeId,
+    LangString,
+    ResultTable,
+    Store,
+    Value,
+    ntriples,
+    to_value,
+)
 
 #: Triples per ``INSERT DATA`` request when loading.
 CHUNK = 2000
@@ -45,8 +55,12 @@ class RemoteStore(Store):
     :param password: password for updates.
     :param auth: ``digest`` or ``basic``.
     :param timeout: seconds to wait for any request (never unlimited).
-    :param graphs: the graphs that make up this store's dataset; ``None`` uses the server's
-        default dataset (and :meth:`load` adds to the list).
+    :param graphs: the named graphs that make up this store's dataset; ``None`` uses the
+        server's default dataset (and :meth:`load` adds to the list).
+    :param union_graph: a graph this store keeps equal to the merge of ``graphs`` and uses as
+        the default graph, so a triple stated in two graphs is seen once (the SPARQL
+        dataset's RDF merge; Virtuoso would count it twice if given several default
+        graphs). ``None``: the ``graphs`` themselves are sent as default graphs.
     """
 
     backend = Backend.REMOTE
@@ -61,6 +75,7 @@ class RemoteStore(Store):
         auth: str = "digest",
         timeout: float = 60.0,
         graphs: Sequence[str] | None = None,
+        union_graph: str | None = None,
     ) -> None:
         for url in (endpoint, update_endpoint):
             if url is not None and urlparse(url).scheme not in ("http", "https"):
@@ -76,6 +91,9 @@ class RemoteStore(Store):
         self.auth = auth
         self.timeout = timeout
         self.graphs: list[str] | None = list(graphs) if graphs is not None else None
+        self.union_graph = union_graph
+        if union_graph is not None and self.graphs is None:
+            raise InputError("a union graph needs the list of graphs it merges")
 
     # -- transport -----------------------------------------------------------------------
 
@@ -94,9 +112,11 @@ class RemoteStore(Store):
 
         wrapper = self._wrapper(self.endpoint)
         wrapper.setReturnFormat(JSON if accept == "json" else TURTLE)
-        for graph in (self.graphs or ()) if scoped else ():
-            wrapper.addDefaultGraph(graph)
-            wrapper.addNamedGraph(graph)
+        if scoped and self.graphs is not None:
+            for graph in [self.union_graph] if self.union_graph else self.graphs:
+                wrapper.addDefaultGraph(graph)
+            for graph in self.graphs or [_NO_GRAPH]:
+                wrapper.addNamedGraph(graph)
         wrapper.setQuery(text)
         result = self._call(wrapper)
         headers = {k.lower(): v for k, v in result.info().items()}
@@ -111,7 +131,8 @@ class RemoteStore(Store):
             raise QuerySyntaxError("<query>", 0, 0, "the endpoint rejected the query: "
                                    + _server_message(str(err))) from None
         except SPARQLWrapperException as err:
-            raise EndpointError(f"{wrapper.endpoint}: {_first_line(str(err))}") from None
+            raise EndpointError(f"{wrapper.endpoint}: {_first_line(str(err))} "
+                                f"({_server_message(str(err))})") from None
         except urllib.error.HTTPError as err:
             hint = "; check --user/--password" if err.code in (401, 403) else ""
             raise EndpointError(f"{wrapper.endpoint}: HTTP {err.code} {err.reason}{hint}"
@@ -145,29 +166,26 @@ class RemoteStore(Store):
 
     # -- queries -------------------------------------------------------------------------
 
-    def _solutions(self, sparql: str, bindings: Mapping[str, BindableTerm] | None,
-                   ) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean:
-        raw, _ = self._request(self.prepare(sparql, bindings), "json")
-        return self._parse_results(raw)
-
-    def _parse_results(self, raw: bytes) -> pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean:
-        try:
-            parsed = pyoxigraph.parse_query_results(raw, format=pyoxigraph.QueryResultsFormat.JSON)
-        except SyntaxError as err:
-            raise EndpointError(f"{self.endpoint}: unreadable SPARQL results ({err.msg})"
-                                ) from None
-        assert not isinstance(parsed, pyoxigraph.QueryTriples)
-        return parsed
-
-    def _select(self, text: str, *, scoped: bool = True) -> ResultTable:
+    def _results(self, text: str, *, scoped: bool = True) -> ResultTable | bool:
         raw, headers = self._request(text, "json", scoped=scoped)
-        parsed = self._parse_results(raw)
-        if not isinstance(parsed, pyoxigraph.QuerySolutions):
-            raise EndpointError(f"{self.endpoint}: expected result rows, got a boolean")
-        columns = tuple(v.value for v in parsed.variables)
-        rows = [tuple(to_value(solution[c]) for c in columns) for solution in parsed]
+        try:
+            document = json.loads(raw)
+            if "boolean" in document:
+                return bool(document["boolean"])
+            columns = tuple(document["head"]["vars"])
+            rows = [tuple(_json_value(binding.get(c)) for c in columns)
+                    for binding in document["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise EndpointError(f"{self.endpoint}: unreadable SPARQL JSON results ({err})"
+                                ) from None
         _check_truncation(self.endpoint, headers, len(rows))
         return ResultTable(columns, rows)
+
+    def _select(self, text: str, *, scoped: bool = True) -> ResultTable:
+        result = self._results(text, scoped=scoped)
+        if not isinstance(result, ResultTable):
+            raise EndpointError(f"{self.endpoint}: expected result rows, got a boolean")
+        return result
 
     def query(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
               ) -> ResultTable:
@@ -178,7 +196,6 @@ class RemoteStore(Store):
         :returns: the rows.
         :raises EndpointError: when the server truncated the result.
         """
-        require_form(sparql, ("SELECT",), "query")
         return self._select(self.prepare(sparql, bindings))
 
     def run_prepared(self, text: str) -> ResultTable:
@@ -196,13 +213,11 @@ class RemoteStore(Store):
         :param bindings: values for variables.
         :returns: the answer.
         """
-        require_form(sparql, ("ASK",), "ask")
-        parsed = self._solutions(sparql, bindings)
-        if isinstance(parsed, pyoxigraph.QueryBoolean):
-            return bool(parsed)
+        result = self._results(self.prepare(sparql, bindings, forms=("ASK",)))
+        if isinstance(result, bool):
+            return result
         # Virtuoso answers ASK with one row holding an integer when graphs are given.
-        values = [to_value(solution[0]) for solution in parsed]
-        return bool(values and values[0])
+        return bool(result.rows and result.rows[0] and result.rows[0][0])
 
     def construct(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
                   ) -> list[pyoxigraph.Triple]:
@@ -212,8 +227,8 @@ class RemoteStore(Store):
         :param bindings: values for variables.
         :returns: the triples.
         """
-        require_form(sparql, ("CONSTRUCT", "DESCRIBE"), "construct")
-        raw, _ = self._request(self.prepare(sparql, bindings), "turtle")
+        raw, _ = self._request(
+            self.prepare(sparql, bindings, forms=("CONSTRUCT", "DESCRIBE")), "turtle")
         try:
             quads = pyoxigraph.parse(raw, format=pyoxigraph.RdfFormat.TURTLE)
             return [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads]
@@ -224,34 +239,45 @@ class RemoteStore(Store):
     # -- data ----------------------------------------------------------------------------
 
     def load(self, triples: Iterable[pyoxigraph.Triple], graph_name: str) -> None:
-        """Add triples to a graph with ``INSERT DATA`` requests of :data:`CHUNK` triples.
+        """Add triples to a graph (and to the union graph, if any).
 
-        Not atomic across chunks: use :meth:`replace_graph` to publish safely.
+        Not atomic across requests: use :meth:`replace_graph` to publish safely.
 
         :param triples: the triples.
         :param graph_name: the graph IRI.
         """
-        self._insert(triples, graph_name)
+        content = list(triples)
+        self._insert(content, graph_name)
         if self.graphs is not None and graph_name not in self.graphs:
             self.graphs.append(graph_name)
+        if self.union_graph is not None:
+            self._insert(content, self.union_graph)
 
     def _insert(self, triples: Iterable[pyoxigraph.Triple], graph_name: str) -> None:
+        """``INSERT DATA`` in chunks; triples with blank nodes go in one templated insert.
+
+        Virtuoso refuses blank nodes in ``INSERT DATA``; an ``INSERT { } WHERE { }`` keeps
+        them, and sending them all at once keeps each blank node one node.
+        """
         graph = str(pyoxigraph.NamedNode(graph_name))
-        batch: list[pyoxigraph.Triple] = []
-        for triple in triples:
-            batch.append(triple)
-            if len(batch) == CHUNK:
-                self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(batch)}}} }}")
-                batch = []
-        if batch:
+        plain: list[pyoxigraph.Triple] = []
+        with_bnodes: list[pyoxigraph.Triple] = []
+        for t in triples:
+            is_bnode = isinstance(t.subject, pyoxigraph.BlankNode) or \
+                isinstance(t.object, pyoxigraph.BlankNode)
+            (with_bnodes if is_bnode else plain).append(t)
+        for start in range(0, len(plain), CHUNK):
+            batch = plain[start:start + CHUNK]
             self.update(f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(batch)}}} }}")
+        if with_bnodes:
+            self.update(f"INSERT {{ GRAPH {graph} {{\n{ntriples(with_bnodes)}}} }} WHERE {{ }}")
 
     def replace_graph(self, graph_name: str, triples: Iterable[pyoxigraph.Triple]) -> None:
         """Publish a graph safely: load a staging graph, verify its size, then move it.
 
         Virtuoso applies failing updates partially (a failed PUT or a failed multi-operation
         update leaves some changes), so the old graph is only touched once the new content
-        is complete on the server.
+        is complete on the server. The union graph, if any, is then rebuilt.
 
         :param graph_name: the graph IRI.
         :param triples: the new content.
@@ -273,6 +299,18 @@ class RemoteStore(Store):
             self.update(f"DROP SILENT GRAPH {staging}")
         if self.graphs is not None and graph_name not in self.graphs:
             self.graphs.append(graph_name)
+        self.rebuild_union()
+
+    def rebuild_union(self) -> None:
+        """Make the union graph the merge of the store's graphs again (no-op without one)."""
+        if self.union_graph is None or self.graphs is None:
+            return
+        union = pyoxigraph.NamedNode(self.union_graph)
+        self.update(f"DROP SILENT GRAPH {union}")
+        if self.graphs:
+            values = " ".join(str(pyoxigraph.NamedNode(g)) for g in self.graphs)
+            self.update(f"INSERT {{ GRAPH {union} {{ ?s ?p ?o }} }} "
+                        f"WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
 
     def count_triples(self, graph_name: str | None = None) -> int:
         """Count triples (see :meth:`Store.count_triples`).
@@ -297,6 +335,25 @@ class RemoteStore(Store):
             return sorted(self.graphs)
         table = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", scoped=False)
         return sorted(str(v) for v in table.column("g") if v is not None)
+
+
+_NO_GRAPH = "urn:ibmkg:no-graph"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _json_value(term: Any) -> Value:
+    """Convert one binding of SPARQL JSON results (1.1, or 1.0's ``typed-literal``)."""
+    if term is None:
+        return None
+    kind, value = term["type"], term["value"]
+    if kind == "uri":
+        return IRI(value)
+    if kind == "bnode":
+        return BlankNodeId(value)
+    if "xml:lang" in term:
+        return LangString(value, term["xml:lang"])
+    datatype = term.get("datatype", _XSD + "string")
+    return to_value(pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype)))
 
 
 def _check_truncation(endpoint: str, headers: Mapping[str, str], rows: int) -> None:
