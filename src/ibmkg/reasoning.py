@@ -215,21 +215,24 @@ def inferred_header(engine: Engine, digest: str) -> str:
     return f"{HEADER}\n# Engine: {engine.value}\n# Inputs: {digest}"
 
 
-def inferred_is_current(path: Path, ontology: Path, data: Sequence[Path]) -> bool:
+def inferred_is_current(path: Path, ontology: Path, data: Sequence[Path], *,
+                        engine: Engine = Engine.AUTO) -> bool:
     """Whether an inferred file exists and was computed from exactly these inputs.
 
     :param path: the inferred file (``build/inferred.ttl``).
     :param ontology: the ontology file.
     :param data: the data files.
-    :returns: ``False`` when the file is missing, hand-made or stale.
+    :param engine: the engine wanted; ``AUTO`` wants HermiT when Java is found, so OWL 2 RL
+        inferences made without Java are stale once Java is there.
+    :returns: ``False`` when the file is missing, hand-made, stale or from another engine.
     """
     if not path.is_file():
         return False
     with path.open(encoding="utf-8") as handle:
         head = [handle.readline().rstrip("\n") for _ in range(3)]
-    if head[0] != HEADER:
-        return False
-    return head[2] == f"# Inputs: {inputs_digest([ontology, *data])}"
+    wanted = Engine.OWLRL if engine is Engine.OWLRL or find_java() is None else Engine.HERMIT
+    return head == [HEADER, f"# Engine: {wanted.value}",
+                    f"# Inputs: {inputs_digest([ontology, *data])}"]
 
 
 # --- inputs -----------------------------------------------------------------------------
@@ -500,7 +503,7 @@ def ensure_inferred(ontology: Path, data: Sequence[Path], path: Path, *,
     :raises InconsistentGraphError: when reasoning finds the graph inconsistent (the file is
         left as it was).
     """
-    if inferred_is_current(path, ontology, data):
+    if inferred_is_current(path, ontology, data, engine=engine):
         from ibmkg.graph_io import load_turtle
 
         return load_turtle(path, display=path.as_posix()), None

@@ -167,7 +167,8 @@ def reason(ctx: Context, fmt: str) -> None:
     """Classify the ontology and the data; print each inferred study class and why.
 
     Uses HermiT when Java is available, else OWL 2 RL (with a note on what it cannot
-    infer). Exits 1 when the graph is inconsistent, naming the clash.
+    infer). Writes build/inferred.ttl. Exits 1 when the graph is inconsistent, naming the
+    clash (and writes nothing).
     """
     import json
 
@@ -175,7 +176,9 @@ def reason(ctx: Context, fmt: str) -> None:
     from ibmkg.canonical import canonical_turtle
     from ibmkg.namespaces import curie_for
 
-    result, triples = infer(ctx.layout())
+    layout = ctx.layout()
+    result, triples = infer(layout)
+    reasoner().write_inferred(result, layout.build / reasoner().INFERRED_FILE)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     chosen = ReasonFormat(fmt)
@@ -194,5 +197,9 @@ def reason(ctx: Context, fmt: str) -> None:
     else:
         for study, cls, why in reasoner().summary_rows(result):
             click.echo(f"{curie_for(study) or study}  {curie_for(cls) or cls}  {why}")
-        click.echo(f"{len(triples)} inferred triple(s) by {result.engine.value} in "
-                   f"{result.seconds:.1f} s", err=True)
+        unsatisfiable = ", ".join(curie_for(c) or c for c in result.unsatisfiable_classes)
+        click.echo(f"consistent; unsatisfiable classes: {unsatisfiable or 'none'}; "
+                   f"{len(triples)} inferred triple(s) by {result.engine.value} in "
+                   f"{result.seconds:.1f} s, written to "
+                   f"{layout.relative(layout.build / reasoner().INFERRED_FILE).as_posix()}",
+                   err=True)

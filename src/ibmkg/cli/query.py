@@ -40,7 +40,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds to wait for the endpoint.")
 @click.option("--inferred", is_flag=True, help="Add the reasoner's inferences to the local "
-              "graph first (needs Java).")
+              "graph first (build/inferred.ttl, recomputed when missing or stale).")
 @_pass
 def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,
           timeout: float, inferred: bool) -> None:
@@ -92,9 +92,15 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float, inferred: bo
 
     data = load_project(ctx.layout())
     if inferred:
-        from ibmkg.build import infer
+        from ibmkg.build import reasoner
+        from ibmkg.paths import kg_files
 
-        _, inferred_triples = infer(ctx.layout())
+        layout = ctx.layout()
+        module = reasoner()
+        inferred_triples, result = module.ensure_inferred(
+            layout.ontology, kg_files(layout), layout.build / module.INFERRED_FILE)
+        for note in result.notes if result is not None else []:
+            click.echo(f"note: {note}", err=True)
         data = data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
     return EmbeddedStore.from_data(data)
 
