@@ -57,7 +57,7 @@ from ibmkg.errors import (
 )
 from ibmkg.formats import Backend
 from ibmkg.namespaces import PREFIXES, expand_curie
-from ibmkg.sparql import BindableTerm, check_safe, query_form, tokens, variables
+from ibmkg.sparql import BindableTerm, check_safe, query_form, syntax_error, tokens, variables
 from ibmkg.store.base import ResultTable, Store
 
 __all__ = [
@@ -323,9 +323,7 @@ def projection_of(sparql: str, *, source: str = "<query>", line_offset: int = 0,
     try:
         result = pyoxigraph.Store().query(sparql, prefixes=dict(PREFIXES))
     except SyntaxError as err:
-        message = str(err.msg).split(": ", 1)[-1]
-        raise QuerySyntaxError(source, (err.lineno or 0) + line_offset, err.offset or 0,
-                               message) from None
+        raise syntax_error(err, source, line_offset) from None
     if not isinstance(result, pyoxigraph.QuerySolutions):
         return ()
     # The empty store is never iterated: a SERVICE clause is parsed, not called.

@@ -35,6 +35,7 @@ __all__ = [
     "check_safe",
     "declared_prefixes",
     "query_form",
+    "syntax_error",
     "tokens",
     "variables",
 ]
@@ -71,6 +72,26 @@ class Token:
     kind: str
     text: str
     start: int
+
+
+def syntax_error(err: SyntaxError, source: str = "<query>", line_offset: int = 0,
+                 ) -> QuerySyntaxError:
+    """Turn pyoxigraph's query ``SyntaxError`` into a :class:`QuerySyntaxError` with a position.
+
+    :param err: the parser's error (``error at LINE:COL: ...``).
+    :param source: the file name or ``<query>``.
+    :param line_offset: lines before the query text in its file.
+    :returns: the error to raise.
+
+    >>> str(syntax_error(SyntaxError("error at 3:1: expected OPTIONAL"), "q.rq", 4))
+    'q.rq:7:1: expected OPTIONAL; fix the SPARQL there'
+    """
+    text = str(err.msg if err.msg else err)
+    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.DOTALL)
+    line, column, problem = (int(match[1]), int(match[2]), match[3]) if match else (0, 0, text)
+    if len(problem) > 160:  # the grammar's list of expected tokens can run to pages
+        problem = problem[:157].rsplit(",", 1)[0] + ", ..."
+    return QuerySyntaxError(source, line + line_offset if line else 0, column, problem)
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -175,13 +196,12 @@ def check_safe(text: str, *, allow_service: bool = False) -> None:
     ...
     ibmkg.errors.UnsafeQueryError: the query calls SERVICE, which ibmkg does not run ...
     """
-    for token in tokens(text):
-        if token.kind in ("string", "comment"):
-            continue
-        if "\\u" in token.text or "\\U" in token.text:
-            raise UnsafeQueryError(
-                "the query uses a \\u escape outside a string; write the character itself"
-            )
+    significant = [t for t in tokens(text) if t.kind not in ("string", "comment")]
+    if re.search(r"\\[uU]", "".join(t.text for t in significant)):
+        raise UnsafeQueryError(
+            "the query uses a \\u escape outside a string; write the character itself"
+        )
+    for token in significant:
         if token.kind != "word":
             continue
         word = token.text.upper()
@@ -255,13 +275,10 @@ def _substitute(body: str, terms: Mapping[str, str]) -> str:
                 state = "values"
             elif upper == "BY" and previous in ("GROUP", "ORDER"):
                 state, depth = "keys", 0
-            elif upper == "WHERE" and state == "select":
+            elif (upper == "WHERE" and state == "select") or \
+                    (upper in _CLAUSE_END and state == "keys"):
                 state = ""
-            elif upper in _CLAUSE_END and state == "keys":
-                state = ""
-        elif text == "{" and state in ("select", "values"):
-            state = ""
-        elif text == "}" and state == "keys":
+        elif (text == "{" and state in ("select", "values")) or (text == "}" and state == "keys"):
             state = ""
         elif text == "(":
             depth += 1

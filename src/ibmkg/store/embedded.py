@@ -19,11 +19,10 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph
 
-from ibmkg.errors import QuerySyntaxError
 from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout
-from ibmkg.sparql import BindableTerm
+from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, ntriples, to_value
 
 
@@ -72,8 +71,7 @@ class EmbeddedStore(Store):
         try:
             return self._store.query(text)
         except SyntaxError as err:
-            raise QuerySyntaxError("<query>", err.lineno or 0, err.offset or 0,
-                                   str(err.msg).split(": ", 1)[-1]) from None
+            raise syntax_error(err) from None
 
     def query(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
               ) -> ResultTable:
