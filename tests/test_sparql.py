@@ -96,7 +96,8 @@ class TestBinding:
         store = pyoxigraph.Store()
         store.add(pyoxigraph.Quad(IRI, IRI, pyoxigraph.Literal(payload)))
         store.add(pyoxigraph.Quad(IRI, IRI, pyoxigraph.Literal("other")))
-        rows = list(store.query(out))
+        rows = store.query(out)
+        assert isinstance(rows, pyoxigraph.QuerySolutions)
         assert [r["s"] for r in rows] == [IRI]
 
     def test_no_where_group(self) -> None:

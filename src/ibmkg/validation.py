@@ -106,7 +106,7 @@ class ValidationResult:
         parts = [self.severity.value]
         if self.study:
             label = (study_labels or {}).get(self.study) or _slug(self.study)
-            parts.append(f"study={label}")
+            parts.append(f"study={json.dumps(label, ensure_ascii=False) if ' ' in label else label}")
         parts.append(f"focus={_show(self.focus)}")
         if self.path:
             parts.append(f"path={_show(self.path)}")
@@ -424,9 +424,9 @@ def _report_triples(report: ValidationReport) -> list[pyoxigraph.Triple]:
         if r.constraint_component:
             triples.append(pyoxigraph.Triple(node, n("sourceConstraintComponent"),
                                              pyoxigraph.NamedNode(r.constraint_component)))
-        if r.source_shape and not r.source_shape.startswith("_:"):
-            triples.append(pyoxigraph.Triple(node, n("sourceShape"),
-                                             pyoxigraph.NamedNode(r.source_shape)))
+        shape = _iri_or_none(r.source_shape)
+        if shape is not None:
+            triples.append(pyoxigraph.Triple(node, n("sourceShape"), shape))
         if r.path and "://" in r.path and not r.path.startswith(("^", "(")):
             triples.append(pyoxigraph.Triple(node, n("resultPath"), pyoxigraph.NamedNode(r.path)))
         if r.value is not None:
@@ -434,6 +434,13 @@ def _report_triples(report: ValidationReport) -> list[pyoxigraph.Triple]:
             if value is not None:
                 triples.append(pyoxigraph.Triple(node, n("value"), value))
     return triples
+
+
+def _iri_or_none(text: str) -> pyoxigraph.NamedNode | None:
+    try:
+        return pyoxigraph.NamedNode(text) if text and not text.startswith("_:") else None
+    except ValueError:
+        return None
 
 
 def _parse_term(text: str) -> pyoxigraph.NamedNode | pyoxigraph.Literal | None:

@@ -89,7 +89,7 @@ def format_results(table: ResultTable, fmt: ResultFormat) -> str:
     if fmt is ResultFormat.JSON:
         lines = [json.dumps({c: json_value(v) for c, v in zip(table.columns, row, strict=True)},
                             ensure_ascii=False) for row in table.rows]
-        return "[\n" + ",\n".join("  " + line for line in lines) + ("\n]" if lines else "]")
+        return "[\n" + ",\n".join("  " + line for line in lines) + "\n]" if lines else "[]"
     if fmt in (ResultFormat.CSV, ResultFormat.TSV):
         buffer = io.StringIO()
         if fmt is ResultFormat.CSV:
