@@ -109,7 +109,8 @@ class ValidationResult:
         parts = [self.severity.value]
         if self.study:
             label = (study_labels or {}).get(self.study) or _slug(self.study)
-            parts.append(f"study={json.dumps(label, ensure_ascii=False) if ' ' in label else label}")
+            quoted = json.dumps(label, ensure_ascii=False) if " " in label else label
+            parts.append(f"study={quoted}")
         parts.append(f"focus={_show(self.focus)}")
         if self.path:
             parts.append(f"path={_show(self.path)}")
