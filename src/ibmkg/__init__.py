@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ibmkg.build import BuildResult, build
 from ibmkg.canonical import canon_files, canonical_trig, canonical_turtle
+from ibmkg.curie import compress, expand
 from ibmkg.errors import (
     CurieError,
     EndpointError,
@@ -36,6 +37,7 @@ from ibmkg.errors import (
     ValidationFailed,
 )
 from ibmkg.export.results import format_results
+from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
 from ibmkg.formats import Backend, RdfFormat, ReasonFormat, ReportFormat, ResultFormat, TableFormat
 from ibmkg.graph_io import (
     LoadedData,
@@ -49,6 +51,7 @@ from ibmkg.graph_io import (
     to_rdflib_dataset,
     to_rdflib_graph,
 )
+from ibmkg.mappings import MappingSet, mapping_triples, read_mapping_set
 from ibmkg.paths import Layout, default_layout, find_root
 from ibmkg.queries import (
     Catalogue,
@@ -67,6 +70,7 @@ from ibmkg.store import (
     Store,
     TypedLiteral,
 )
+from ibmkg.tabular import TableError
 from ibmkg.validation import (
     Severity,
     ValidationReport,
@@ -96,6 +100,8 @@ __all__ = [
     "LangString",
     "Layout",
     "LoadedData",
+    "LocalEndpoint",
+    "MappingSet",
     "QueryHeaderError",
     "QueryNotFoundError",
     "QueryParameterError",
@@ -112,6 +118,7 @@ __all__ = [
     "SourceGraph",
     "Store",
     "StoredQuery",
+    "TableError",
     "TableFormat",
     "TypedLiteral",
     "UnsafeQueryError",
@@ -124,7 +131,9 @@ __all__ = [
     "canon_files",
     "canonical_trig",
     "canonical_turtle",
+    "compress",
     "default_layout",
+    "expand",
     "expand_term",
     "find_query",
     "find_root",
@@ -134,7 +143,11 @@ __all__ = [
     "load_dataset",
     "load_project",
     "load_turtle",
+    "mapping_triples",
     "parse_turtle",
+    "read_mapping_set",
+    "rewrite_service",
+    "run_federated",
     "run_query",
     "staging_dir",
     "to_rdflib_dataset",
