@@ -7,6 +7,7 @@ and errors go to standard error, one readable line each (add ``--debug`` for a t
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from importlib.metadata import PackageNotFoundError, version
@@ -41,6 +42,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader stopped early (`ibmkg query x | head`): not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except Exception as err:
             debug = bool(ctx.params.get("debug"))
             if debug:
