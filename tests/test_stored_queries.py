@@ -202,8 +202,8 @@ def test_patient_totals(store: Store) -> None:
 def test_weakness_frequency(store: Store) -> None:
     table = run(store, "weakness-frequency")
     assert cells(table, "weakness", "studies", "studies_with_narrower") == [
-        (WEAKNESS + "no-control-group", "4", "4"),
         (WEAKNESS + "small-sample", "4", "5"),
+        (WEAKNESS + "no-control-group", "4", "4"),
         (WEAKNESS + "concomitant-steroids", "3", "3"),
         (WEAKNESS + "heterogeneous-infusion-protocols", "3", "3"),
         (WEAKNESS + "retrospective-design", "3", "3"),

@@ -73,7 +73,7 @@ ORDER BY ?n"""
 _DESIGNS = _PREFIXES + """SELECT ?study ?design WHERE {
   ?study ibmkg:tableRow/prov:wasQuotedFrom ?review ; a ?class .
   ?class rdfs:subClassOf* ibmkg:Study ; rdfs:label ?design .
-  FILTER NOT EXISTS { ?sub rdfs:subClassOf ?class . ?study a ?sub . FILTER (?sub != ?class) }
+  FILTER NOT EXISTS { ?sub rdfs:subClassOf+ ?class . ?study a ?sub . FILTER (?sub != ?class) }
 }
 ORDER BY ?study ?design"""
 
