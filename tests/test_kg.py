@@ -141,3 +141,12 @@ def test_every_study_type_is_one_design_of_the_partition(graph: rdflib.Graph) ->
     for slug in SLUGS:
         types = set(graph.objects(rdflib.URIRef(STUDY + slug), RDF.type))
         assert len(types & partition) == 1, slug
+
+
+def test_concept_hierarchies_are_at_most_three_levels(graph: rdflib.Graph) -> None:
+    """``studies-by-outcome`` follows skos:broader two steps up (Virtuoso-portable), which is
+    complete only while no concept has more than two ancestors."""
+    broader = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader")
+    for concept in set(graph.subjects(broader, None)):
+        ancestors = set(graph.transitive_objects(concept, broader)) - {concept}
+        assert len(ancestors) <= 2, f"{concept} is {len(ancestors) + 1} levels deep"
