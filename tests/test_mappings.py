@@ -304,3 +304,35 @@ def test_findings_by_phenotype_fatigue_is_patient_reported(store: Store) -> None
         ("study:amato-1994", "ibmkg:Improved", "ibmkg:PatientReported"),
         ("study:soueidan-1993", "ibmkg:Improved", "ibmkg:PatientReported"),
     ]
+
+
+def test_placebo_control_from_the_arms_without_the_reasoner(store: Store) -> None:
+    table = _run(store, "studies-by-external-term", term="NCIT:C49648")
+    assert _curies(table, "study", "via", "concept", "mapping") == [
+        (f"study:{s}", "design", "ibmkg:PlaceboControlledStudy", "skos:closeMatch")
+        for s in ("dalakas-1997", "dalakas-2001", "walter-2000")]
+
+
+@pytest.mark.java
+def test_inferred_types_give_the_same_rows(project_data: LoadedData, tmp_path: Path) -> None:
+    """With the reasoner's graph loaded, inferred design classes match and nothing doubles."""
+    from ibmkg.graph_io import SourceGraph
+    from ibmkg.paths import kg_files
+    from ibmkg.queries import INFERRED_GRAPH
+    from ibmkg.reasoning import Engine, ensure_inferred, find_java, reason, write_inferred
+    from ibmkg.store.embedded import EmbeddedStore
+
+    if find_java() is None:
+        pytest.skip("no Java runtime: HermiT cannot run")
+    result = reason(LAYOUT.ontology, kg_files(LAYOUT), engine=Engine.HERMIT)
+    inferred = tmp_path / "inferred.ttl"
+    write_inferred(result, inferred)
+    triples, _ = ensure_inferred(LAYOUT.ontology, kg_files(LAYOUT), inferred)
+    data = project_data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(triples)))
+    inferred_store = EmbeddedStore.from_data(data)
+    for term, concept in (("OBI:0004001", "ibmkg:RandomisedControlledTrial"),
+                          ("NCIT:C49648", "ibmkg:PlaceboControlledStudy")):
+        table = _run(inferred_store, "studies-by-external-term", term=term)
+        assert _curies(table, "study", "via", "concept") == [
+            (f"study:{s}", "design", concept)
+            for s in ("dalakas-1997", "dalakas-2001", "walter-2000")]
