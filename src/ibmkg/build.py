@@ -108,7 +108,12 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def _optional_module(name: str) -> ModuleType | None:
+def optional_module(name: str) -> ModuleType | None:
+    """Import an optional part of ibmkg (reasoning, Table I), or return ``None`` if absent.
+
+    :param name: the module name.
+    :returns: the module, or ``None`` when that module (not one it imports) is missing.
+    """
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as err:
@@ -123,7 +128,7 @@ def reasoner() -> ModuleType:
     :returns: the module.
     :raises ReasoningError: when the module is not available.
     """
-    module = _optional_module("ibmkg.reasoning")
+    module = optional_module("ibmkg.reasoning")
     if module is None:
         raise ReasoningError("ibmkg.reasoning is not available; reasoning cannot run")
     return module
@@ -237,7 +242,7 @@ def _write(tmp: Path, layout: Layout, data: LoadedData, report: ValidationReport
         atomic_write(target.with_name(target.name + ".csv"), csv_text)
         atomic_write(target.with_name(target.name + ".md"), md_text)
     atomic_write(tmp / "queries.ttl", examples_turtle(queries))
-    table = _optional_module("ibmkg.table")
+    table = optional_module("ibmkg.table")
     if table is None:
         result.notes.append("Table 1 skipped: ibmkg.table is not available")
     else:

@@ -401,11 +401,12 @@ def canon_files(paths: Iterable[Path], *, write: bool) -> list[CanonResult]:
     :raises RdfSyntaxError: when a file does not parse; nothing is rewritten after it.
     """
     from ibmkg.graph_io import atomic_write, parse_turtle, read_text
+    from ibmkg.paths import display_path
 
     results = []
     for path in paths:
         text = read_text(path)
-        canonical = canonical_turtle(parse_turtle(text, source=str(path)),
+        canonical = canonical_turtle(parse_turtle(text, source=display_path(path)),
                                      header=leading_comments(text) or None)
         changed = canonical != text
         if changed and write:

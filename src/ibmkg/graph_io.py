@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 
 from ibmkg.errors import InputError, RdfSyntaxError
-from ibmkg.paths import Layout, graph_name, import_files, kg_files
+from ibmkg.paths import Layout, display_path, graph_name, import_files, kg_files
 from ibmkg.source_index import SourceIndex
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def load_turtle(path: Path, *, display: str | None = None) -> list[pyoxigraph.Tr
     :raises RdfSyntaxError: on a syntax error, with file, line and column.
     :raises InputError: when the file cannot be read or is not UTF-8.
     """
-    name = display or str(path)
+    name = display or display_path(path)
     return parse_turtle(read_text(path, display=name), source=name)
 
 
@@ -114,7 +114,7 @@ def read_text(path: Path, *, display: str | None = None) -> str:
     :returns: its text.
     :raises InputError: when it is missing, unreadable or not UTF-8.
     """
-    name = display or str(path)
+    name = display or display_path(path)
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -115,6 +115,23 @@ class Layout:
                 return path
 
 
+def display_path(path: Path) -> str:
+    """Show a path in messages: relative to the current directory when below it.
+
+    :param path: any path.
+    :returns: the text to show (never longer than the path as given).
+
+    >>> display_path(Path("kg/review.ttl"))
+    'kg/review.ttl'
+    """
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def find_root(start: Path | None = None) -> Path:
     """Locate the project root.
 

@@ -340,8 +340,10 @@ def load_query(path: Path, *, name: str | None = None) -> StoredQuery:
     :raises QuerySyntaxError: when the query does not parse.
     """
     from ibmkg.graph_io import read_text
+    from ibmkg.paths import display_path
 
-    return parse_stored_query(name or path.stem, read_text(path), path=path)
+    shown = Path(display_path(path))
+    return parse_stored_query(name or path.stem, read_text(path, display=str(shown)), path=shown)
 
 
 class Catalogue(Mapping[str, StoredQuery]):

@@ -114,10 +114,11 @@ def canon(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
     With --check nothing is written; exits 1 listing the files that would change.
     """
     from ibmkg.canonical import canon_files
+    from ibmkg.paths import display_path
 
     targets = list(paths) if paths else _canon_defaults(ctx)
     results = canon_files(targets, write=not check)
-    changed = [r.path for r in results if r.changed]
+    changed = [display_path(r.path) for r in results if r.changed]
     if check:
         for path in changed:
             click.echo(f"not canonical: {path}")
@@ -130,14 +131,13 @@ def canon(ctx: Context, paths: tuple[Path, ...], check: bool) -> None:
 
 
 def _canon_defaults(ctx: Context) -> list[Path]:
-    from ibmkg.paths import kg_files, shape_files
+    """The hand-edited Turtle: the ontology, the shapes and every file under kg/."""
+    from ibmkg.paths import shape_files
 
     layout = ctx.layout()
     ontology = [layout.ontology] if layout.ontology.is_file() else []
-    others = sorted(p for p in layout.kg.rglob("*.ttl") if p not in kg_files(layout)) \
-        if layout.kg.is_dir() else []
-    return [layout.relative(p) if not p.is_absolute() else p
-            for p in ontology + shape_files(layout) + kg_files(layout) + others]
+    data = sorted(layout.kg.rglob("*.ttl")) if layout.kg.is_dir() else []
+    return ontology + shape_files(layout) + data
 
 
 @click.command()
@@ -147,12 +147,12 @@ def _canon_defaults(ctx: Context) -> list[Path]:
 @_pass
 def table(ctx: Context, fmt: str, structured: bool) -> None:
     """Render the review's Table 1 from the graph."""
-    from ibmkg.build import _optional_module
+    from ibmkg.build import optional_module
     from ibmkg.errors import IbmkgError
     from ibmkg.graph_io import load_project
     from ibmkg.store.embedded import EmbeddedStore
 
-    module = _optional_module("ibmkg.table")
+    module = optional_module("ibmkg.table")
     if module is None:
         raise IbmkgError("ibmkg.table is not available yet; Table 1 cannot be rendered")
     store = EmbeddedStore.from_data(load_project(ctx.layout()))
