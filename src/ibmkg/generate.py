@@ -49,6 +49,9 @@ def mappings_ttl(layout: Layout) -> Path:
 
     :param layout: the project layout.
     :returns: ``ontology/mappings.ttl``.
+
+    >>> mappings_ttl(Layout(Path("p"))).as_posix()
+    'p/ontology/mappings.ttl'
     """
     return layout.mappings.with_name("mappings.ttl")
 

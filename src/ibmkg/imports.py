@@ -71,6 +71,12 @@ _METADATA = ("ontology", "title", "version", "source")
 #: a label, by an import module (OBO PURLs, MeSH, Orphanet).
 EXTERNAL_NAMESPACES = ("http://purl.obolibrary.org/obo/", PREFIXES["MESH"], PREFIXES["Orphanet"])
 
+_DEMO = (  # a one-term seed list for the examples
+    "#ontology: http://purl.obolibrary.org/obo/uo.owl\n#title: Units of measurement ontology\n"
+    "#version: '2026-01-16'\n#source: bio-ontology-research-group/unit-ontology:uo.obo\n"
+    "id\tlabel\tdefinition\tparent\tsource_note\nUO:0000035\tmonth\t\t\tverified\n"
+)
+
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -218,14 +224,7 @@ def build_import(module: ImportModule) -> list[pyoxigraph.Triple]:
     :param module: the parsed seed list.
     :returns: the module's triples.
 
-    >>> m = parse_seed_list('''#ontology: http://purl.obolibrary.org/obo/uo.owl
-    ... #title: Units of measurement ontology
-    ... #version: "2026-01-16"
-    ... #source: bio-ontology-research-group/unit-ontology:uo.obo
-    ... id\\tlabel\\tdefinition\\tparent\\tsource_note
-    ... UO:0000035\\tmonth\\t\\t\\tverified
-    ... ''', name="uo")
-    >>> len(build_import(m))
+    >>> len(build_import(parse_seed_list(_DEMO, name="uo")))
     9
     """
     nn = pyoxigraph.NamedNode
@@ -264,6 +263,9 @@ def import_turtle(module: ImportModule) -> str:
 
     :param module: the parsed seed list.
     :returns: the Turtle text.
+
+    >>> print(import_turtle(parse_seed_list(_DEMO, name="uo")).splitlines()[0])
+    # Generated from uo_terms.tsv by make imports; do not edit.
     """
     header = (f"Generated from {Path(module.source).name} by make imports; do not edit.\n"
               f"{module.title}, release cited: {module.version}.")

@@ -126,6 +126,9 @@ def context_text(ontology: Iterable[pyoxigraph.Triple]) -> str:
 
     :param ontology: the ontology's triples.
     :returns: the JSON text.
+
+    >>> context_text([]).splitlines()[:3]
+    ['{', '  "@context": {', '    "@version": 1.1,']
     """
     return json.dumps(build_context(ontology), indent=2, ensure_ascii=False) + "\n"
 

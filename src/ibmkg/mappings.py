@@ -190,6 +190,11 @@ def parse_mapping_set(text: str, *, source: str = "mappings.sssom.tsv") -> Mappi
     :returns: the mapping set.
     :raises TableError: for the first rule broken (see the module docstring), naming the line
         and row.
+
+    >>> parse_mapping_set(EXAMPLE.replace("0.9", "2"), source="m.tsv")
+    Traceback (most recent call last):
+    ...
+    ibmkg.tabular.TableError: m.tsv:13 (row 1): confidence '2' is not a number between 0 and 1
     """
     return _check(parse_table(text, source=source, required=COLUMNS))
 
@@ -310,6 +315,11 @@ def check_against(mapping_set: MappingSet, subject_labels: abc.Mapping[str, abc.
         ``skos:prefLabel``), from the ontology.
     :param object_labels: external term IRI -> its label, from the import modules.
     :returns: one error per problem, naming the row (empty when all is well).
+
+    >>> ms = parse_mapping_set(EXAMPLE, source="m.tsv")
+    >>> problems = check_against(ms, {expand("outcome:dysphagia"): ["dysphagia"]}, {})
+    >>> str(problems[0]).split(";")[0]
+    'm.tsv:13 (row 1): object HP:0002015 is not declared in any import module'
     """
     problems = []
     for m in mapping_set.mappings:
@@ -385,6 +395,9 @@ def mappings_turtle(source: Path | MappingSet) -> str:
 
     :param source: the TSV file or a parsed mapping set.
     :returns: the Turtle text of ``ontology/mappings.ttl``.
+
+    >>> mappings_turtle(parse_mapping_set(EXAMPLE)).splitlines()[0]
+    '# Generated from mappings.sssom.tsv by make mappings; do not edit'
     """
     return canonical_turtle(mapping_triples(source), header=MAPPINGS_HEADER)
 
