@@ -53,7 +53,7 @@ def mappings_ttl(layout: Layout) -> Path:
     >>> mappings_ttl(Layout(Path("p"))).as_posix()
     'p/ontology/mappings.ttl'
     """
-    return layout.mappings.with_name("mappings.ttl")
+    return layout.mappings_rdf
 
 
 def run(target: str, layout: Layout, *, check: bool = False) -> list[Path]:
