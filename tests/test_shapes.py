@@ -77,7 +77,8 @@ def union(project: LoadedData) -> list[pyoxigraph.Triple]:
 
 def _base(project: LoadedData, fixture: Fixture) -> list[pyoxigraph.Triple]:
     """The ontology, the review and the studies the fixture's update names."""
-    slugs = set(re.findall(r"(?:study/|study:)([a-z]+-[0-9]{4})", fixture.update)) or {"cherin-2002"}
+    named = set(re.findall(r"(?:study/|study:)([a-z]+-[0-9]{4})", fixture.update))
+    slugs = named or {"cherin-2002"}
     keep = {graph_name for graph_name in project.names()
             if not graph_name.startswith(STUDY) or graph_name[len(STUDY):] in slugs}
     keep -= {name for name in project.names() if "/imports/" in name}

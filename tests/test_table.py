@@ -13,6 +13,7 @@ from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
 from letter import require_letter
 
+
 @pytest.fixture(scope="module")
 def store() -> EmbeddedStore:
     return EmbeddedStore.from_data(load_project(default_layout()))

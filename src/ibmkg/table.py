@@ -44,7 +44,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 
-_VERBATIM = _PREFIXES + """SELECT ?study ?ref ?type ?patients ?dose ?measures ?results ?weakness WHERE {
+_VERBATIM = _PREFIXES + """SELECT ?study ?ref ?type ?patients ?dose ?measures ?results ?weakness
+WHERE {
   ?row prov:wasQuotedFrom ?review ; ibmkg:rowNumber ?n ;
     ibmkg:referenceCell ?ref ; ibmkg:studyTypeCell ?type ; ibmkg:patientsCell ?patients ;
     ibmkg:doseCell ?dose ; ibmkg:outcomeMeasuresCell ?measures ; ibmkg:keyResultsCell ?results ;
@@ -53,8 +54,8 @@ _VERBATIM = _PREFIXES + """SELECT ?study ?ref ?type ?patients ?dose ?measures ?r
 }
 ORDER BY ?n"""
 
-_STUDIES = _PREFIXES + """SELECT ?study ?n ?family ?refnum ?total ?rand ?blinding ?controlled ?crossover
-       ?retro ?placebo ?measuresNA ?noneStated WHERE {
+_STUDIES = _PREFIXES + """SELECT ?study ?n ?family ?refnum ?total ?rand ?blinding ?controlled
+       ?crossover ?retro ?placebo ?measuresNA ?noneStated WHERE {
   ?study ibmkg:tableRow ?row ; ibmkg:patientCount ?total ; ibmkg:reportedIn ?pub .
   ?row prov:wasQuotedFrom ?review ; ibmkg:rowNumber ?n .
   ?pub ibmkg:referenceNumber ?refnum ; ibmkg:hasAuthorship ?first .
@@ -77,8 +78,8 @@ _DESIGNS = _PREFIXES + """SELECT ?study ?design WHERE {
 }
 ORDER BY ?study ?design"""
 
-_ARMS = _PREFIXES + """SELECT ?study ?arm ?armLabel ?count ?regimen ?agent ?spec ?dose ?basis ?days ?interval
-       ?months ?maintenance WHERE {
+_ARMS = _PREFIXES + """SELECT ?study ?arm ?armLabel ?count ?regimen ?agent ?spec ?dose ?basis ?days
+       ?interval ?months ?maintenance WHERE {
   ?study ibmkg:tableRow/prov:wasQuotedFrom ?review ; ibmkg:hasArm ?arm .
   ?arm rdfs:label ?armLabel ; ibmkg:patientCount ?count ; ibmkg:receives ?regimen .
   ?regimen ibmkg:agent ?agent ; ibmkg:doseSpecification ?spec .
@@ -96,8 +97,9 @@ _MEASURES = _PREFIXES + """SELECT ?study ?label WHERE {
 }
 ORDER BY ?study LCASE(STR(?label))"""
 
-_FINDINGS = _PREFIXES + """SELECT ?study ?finding ?kind ?direction ?basis ?scope ?responders ?denominator
-       ?proportion ?comparator ?subgroup ?clinical ?statistical ?durability ?magnitude ?factor
+_FINDINGS = _PREFIXES + """SELECT ?study ?finding ?kind ?direction ?basis ?scope ?responders
+       ?denominator ?proportion ?comparator ?comparison ?subgroup ?clinical ?statistical
+       ?durability ?magnitude ?factor
        (GROUP_CONCAT(DISTINCT ?domainLabel; SEPARATOR="|") AS ?domains)
        (GROUP_CONCAT(DISTINCT ?measureLabel; SEPARATOR="|") AS ?measures) WHERE {
   ?study ibmkg:tableRow/prov:wasQuotedFrom ?review ; ibmkg:hasFinding ?finding .
@@ -110,6 +112,7 @@ _FINDINGS = _PREFIXES + """SELECT ?study ?finding ?kind ?direction ?basis ?scope
   OPTIONAL { ?finding ibmkg:denominator ?denominator }
   OPTIONAL { ?finding ibmkg:responderProportion ?proportion }
   OPTIONAL { ?finding ibmkg:comparatorProportion ?comparator }
+  OPTIONAL { ?finding ibmkg:comparisonGroup ?comparison }
   OPTIONAL { ?finding ibmkg:subgroup ?subgroup }
   OPTIONAL { ?finding ibmkg:clinicallySignificant ?clinical }
   OPTIONAL { ?finding ibmkg:statisticallySignificant ?statistical }
@@ -118,11 +121,12 @@ _FINDINGS = _PREFIXES + """SELECT ?study ?finding ?kind ?direction ?basis ?scope
   OPTIONAL { ?finding ibmkg:factor ?factor }
 }
 GROUP BY ?study ?finding ?kind ?direction ?basis ?scope ?responders ?denominator ?proportion
-         ?comparator ?subgroup ?clinical ?statistical ?durability ?magnitude ?factor
+         ?comparator ?comparison ?subgroup ?clinical ?statistical ?durability ?magnitude ?factor
 ORDER BY ?study ?finding"""
 
 _WEAKNESSES = _PREFIXES + """SELECT DISTINCT ?study ?label WHERE {
-  ?study ibmkg:tableRow/prov:wasQuotedFrom ?review ; ibmkg:hasWeakness/ibmkg:weaknessType/rdfs:label ?label .
+  ?study ibmkg:tableRow/prov:wasQuotedFrom ?review ;
+    ibmkg:hasWeakness/ibmkg:weaknessType/rdfs:label ?label .
 }
 ORDER BY ?study ?label"""
 
@@ -214,7 +218,7 @@ def _design_text(record: dict[str, Value], design_labels: list[str]) -> str:
         parts.append("uncontrolled")
     if record["retro"] is True:
         parts.append("retrospective")
-    return ", ".join([*parts, " and ".join(design_labels)]) if parts else " and ".join(design_labels)
+    return ", ".join([*parts, " and ".join(design_labels)])
 
 
 def _patients_text(record: dict[str, Value], arms: list[dict[str, Value]]) -> str:
@@ -289,7 +293,8 @@ def _finding_text(record: dict[str, Value]) -> str:
     if record["subgroup"] is not None:
         details.append(str(record["subgroup"]))
     if record["comparator"] is not None:
-        details.append(f"vs {_percent(record['comparator'])} in comparison group")
+        group = record["comparison"] or "the comparison group"
+        details.append(f"vs {_percent(record['comparator'])} in {group}")
     if record["magnitude"] is not None:
         details.append(str(record["magnitude"]))
     if record["statistical"] is False:
