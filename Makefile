@@ -29,7 +29,13 @@ build: run ## Same as run
 validate: $(STAMP) ## Validate the graph against the shapes and the data checks
 	$(IBMKG) validate
 
-test: lint typecheck pytest ## Lint, type-check and run every test (doctests included)
+test: $(STAMP) ## Lint, type-check and run every test (doctests included); reports all three
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
+	$(MAKE) --no-print-directory typecheck || status=1; \
+	$(MAKE) --no-print-directory pytest || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: some checks failed (see above)" >&2; fi; \
+	exit $$status
 
 lint: $(STAMP) ## ruff check on src and tests
 	$(BIN)/ruff check src tests

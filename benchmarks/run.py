@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import rdflib
 from ibmkg.canonical import canonical_turtle
 from ibmkg.graph_io import LoadedData, SourceGraph, atomic_write, load_project, to_rdflib_graph
 from ibmkg.paths import Layout, default_layout, kg_files, shape_files
-from ibmkg.queries import load_catalogue
+from ibmkg.queries import StoredQuery, load_catalogue
 from ibmkg.sparql import add_missing_prefixes
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.validation import validate
@@ -104,47 +105,53 @@ def run(layout: Layout, repeat: int, copies_list: list[int], with_validation: bo
                            median_time(lambda: load_project(layout, with_mappings=False),
                                        repeat)))
     for copies in copies_list:
-        data = with_copies(base, copies)
-        ntriples = pyoxigraph.serialize(data.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-
-        def rdflib_graph(ntriples: bytes | None = ntriples) -> rdflib.Graph:
-            return rdflib.Graph().parse(data=ntriples or b"", format="nt")
-
-        report.rows.append(Row(
-            f"load a store ({len(set(data.triples()))} triples)", copies,
-            median_time(rdflib_graph, repeat),
-            median_time(lambda data=data: EmbeddedStore.from_data(data), repeat)))
-        graph = rdflib_graph()
-        store = EmbeddedStore.from_data(data)
-        for query in queries:
-            text = add_missing_prefixes(query.sparql)
-            r_rows = len(list(graph.query(text)))
-            o_rows = len(store.query(query.sparql))
-            if r_rows != o_rows:
-                report.mismatches.append(f"{query.name} (x{copies}): rdflib {r_rows} rows, "
-                                         f"pyoxigraph {o_rows}")
-            report.rows.append(Row(
-                f"query {query.name}", copies,
-                median_time(lambda text=text: list(graph.query(text)), repeat),
-                median_time(lambda q=query: store.query(q.sparql), repeat),
-                f"{o_rows} rows"))
-        report.rows.append(Row(
-            "write Turtle", copies,
-            median_time(lambda: graph.serialize(format="turtle"), repeat),
-            median_time(lambda data=data: canonical_turtle(data.triples()), repeat),
-            "rdflib serializer vs ibmkg canonical writer"))
-        if with_validation and copies == copies_list[0] and shapes:
-            def rdflib_validate(ntriples: bytes | None = ntriples) -> object:
-                import pyshacl
-
-                return pyshacl.validate(rdflib_graph(ntriples),
-                                        shacl_graph=to_rdflib_graph(shapes), advanced=True)
-
-            report.rows.append(Row(
-                "validate (pySHACL)", copies, median_time(rdflib_validate, 1),
-                median_time(lambda data=data: validate(data, shapes), 1),
-                "data graph parsed by rdflib vs by pyoxigraph and converted"))
+        shapes_here = shapes if with_validation and copies == copies_list[0] else []
+        _measure(report, with_copies(base, copies), copies, queries, shapes_here, repeat)
     return report
+
+
+def _measure(report: Report, data: LoadedData, copies: int, queries: list[StoredQuery],
+             shapes: list[pyoxigraph.Triple], repeat: int) -> None:
+    """Load, query, write (and validate, when shapes are given) one scale of the graph."""
+    ntriples = pyoxigraph.serialize(data.triples(), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+
+    def rdflib_graph() -> rdflib.Graph:
+        return rdflib.Graph().parse(data=ntriples, format="nt")
+
+    report.rows.append(Row(f"load a store ({len(set(data.triples()))} triples)", copies,
+                           median_time(rdflib_graph, repeat),
+                           median_time(lambda: EmbeddedStore.from_data(data), repeat)))
+    graph = rdflib_graph()
+    store = EmbeddedStore.from_data(data)
+    for query in queries:
+        text = add_missing_prefixes(query.sparql)
+        r_rows = len(list(graph.query(text)))
+        o_rows = len(store.query(query.sparql))
+        if r_rows != o_rows:
+            report.mismatches.append(f"{query.name} (x{copies}): rdflib {r_rows} rows, "
+                                     f"pyoxigraph {o_rows}")
+        report.rows.append(Row(f"query {query.name}", copies,
+                               median_time(partial(_rdflib_rows, graph, text), repeat),
+                               median_time(partial(store.query, query.sparql), repeat),
+                               f"{o_rows} rows"))
+    report.rows.append(Row("write Turtle", copies,
+                           median_time(partial(graph.serialize, format="turtle"), repeat),
+                           median_time(lambda: canonical_turtle(data.triples()), repeat),
+                           "rdflib serializer vs ibmkg canonical writer"))
+    if shapes:
+        def rdflib_validate() -> object:
+            import pyshacl
+
+            return pyshacl.validate(rdflib_graph(), shacl_graph=to_rdflib_graph(shapes),
+                                    advanced=True)
+
+        report.rows.append(Row("validate (pySHACL)", copies, median_time(rdflib_validate, 1),
+                               median_time(lambda: validate(data, shapes), 1),
+                               "data graph parsed by rdflib vs by pyoxigraph and converted"))
+
+
+def _rdflib_rows(graph: rdflib.Graph, text: str) -> int:
+    return len(list(graph.query(text)))
 
 
 def environment() -> dict[str, str]:
