@@ -32,6 +32,7 @@ from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
     atomic_write,
+    from_rdflib_graph,
     load_project,
     load_turtle,
     staging_dir,
@@ -145,12 +146,8 @@ def infer(layout: Layout) -> tuple[Any, list[pyoxigraph.Triple]]:
     :raises ReasoningError: when the reasoner cannot run.
     :raises InconsistentGraphError: when the ontology and the data are inconsistent.
     """
-    module = reasoner()
-    result = module.reason(layout.ontology, kg_files(layout))
-    data = result.inferred_graph.serialize(format="nt", encoding="utf-8")
-    triples = [pyoxigraph.Triple(q.subject, q.predicate, q.object)
-               for q in pyoxigraph.parse(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES)]
-    return result, triples
+    result = reasoner().reason(layout.ontology, kg_files(layout))
+    return result, from_rdflib_graph(result.inferred_graph)
 
 
 def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_PROGRESS,

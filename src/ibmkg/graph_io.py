@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
@@ -40,6 +40,7 @@ __all__ = [
     "LoadedData",
     "SourceGraph",
     "atomic_write",
+    "from_rdflib_graph",
     "load_dataset",
     "load_project",
     "load_turtle",
@@ -257,10 +258,10 @@ def load_project(layout: Layout, *, with_mappings: bool = True) -> LoadedData:
 
 
 def mapping_graph(layout: Layout) -> SourceGraph | None:
-    """Return the mappings as a graph, if the file and the converter both exist.
+    """Return the SSSOM mappings as a graph, through ``ibmkg.mappings.mapping_triples``.
 
     :param layout: the project layout.
-    :returns: the graph, or ``None``.
+    :returns: the graph, or ``None`` when there is no mapping file or no converter.
     """
     from ibmkg.paths import MAPPINGS_GRAPH
 
@@ -270,22 +271,8 @@ def mapping_graph(layout: Layout) -> SourceGraph | None:
         module = importlib.import_module("ibmkg.mappings")
     except ModuleNotFoundError:
         return None
-    convert = getattr(module, "mapping_triples", None)
-    if convert is None:
-        return None
-    produced: Any = convert(layout.mappings)
-    triples = tuple(_as_oxigraph_triples(produced))
+    triples = tuple(module.mapping_triples(layout.mappings))
     return SourceGraph(MAPPINGS_GRAPH, layout.relative(layout.mappings).as_posix(), triples)
-
-
-def _as_oxigraph_triples(produced: Any) -> Iterator[pyoxigraph.Triple]:
-    if hasattr(produced, "serialize") and not isinstance(produced, (list, tuple)):
-        data = produced.serialize(format="nt", encoding="utf-8")
-        for quad in pyoxigraph.parse(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES):
-            yield pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
-        return
-    for item in produced:
-        yield pyoxigraph.Triple(item.subject, item.predicate, item.object)
 
 
 # --- rdflib at the edge (pySHACL needs it) -------------------------------------------------
@@ -333,6 +320,21 @@ def _quiet_rdflib() -> Iterator[None]:
     finally:
         rdflib.NORMALIZE_LITERALS = normalize
         logger.setLevel(level)
+
+
+def from_rdflib_graph(graph: rdflib.Graph) -> list[pyoxigraph.Triple]:
+    """Copy an :class:`rdflib.Graph` back into pyoxigraph triples (through N-Triples).
+
+    :param graph: the rdflib graph.
+    :returns: its triples.
+
+    >>> g = to_rdflib_graph(parse_turtle('<http://ex/a> <http://ex/p> "x"@en .'))
+    >>> from_rdflib_graph(g)[0].object
+    <Literal value=x language=en>
+    """
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return [pyoxigraph.Triple(q.subject, q.predicate, q.object)
+            for q in pyoxigraph.parse(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES)]
 
 
 def to_rdflib_dataset(data: LoadedData) -> rdflib.Dataset:
