@@ -30,7 +30,7 @@ import rdflib
 
 from ibmkg.canonical import canonical_turtle
 from ibmkg.graph_io import LoadedData, SourceGraph, atomic_write, load_project, to_rdflib_graph
-from ibmkg.paths import Layout, default_layout, kg_files, shape_files
+from ibmkg.paths import Layout, default_layout, import_files, kg_files, shape_files
 from ibmkg.queries import StoredQuery, load_catalogue
 from ibmkg.sparql import add_missing_prefixes
 from ibmkg.store.embedded import EmbeddedStore
@@ -89,7 +89,7 @@ def with_copies(data: LoadedData, copies: int) -> LoadedData:
 
 def run(layout: Layout, repeat: int, copies_list: list[int], with_validation: bool) -> Report:
     report = Report()
-    files = [layout.ontology, *kg_files(layout)]
+    files = [layout.ontology, *import_files(layout), *kg_files(layout)]
     base = load_project(layout, with_mappings=False)
     shapes = [t for p in shape_files(layout) for t in pyoxigraph.parse(path=p)]
     queries = [q for q in load_catalogue(layout.queries).values()
