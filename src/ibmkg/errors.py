@@ -5,7 +5,8 @@ Every error is an :class:`IbmkgError`. Errors caused by the input also subclass
 the disk subclass :class:`OSError`, so callers may catch the built-in kinds too. SHACL
 violations are *results*, not exceptions: see :mod:`ibmkg.validation`.
 
-The CLI maps them to exit codes: :class:`InputError` and its kin give 2, anything else 3.
+The CLI maps them to exit codes: :class:`InconsistentGraphError` gives 1 (the data is
+wrong), :class:`InputError` and its kin give 2, anything else 3.
 
 >>> err = RdfSyntaxError("kg/review.ttl", 3, 9, "'^^' is not a valid subject")
 >>> str(err)
