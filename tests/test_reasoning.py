@@ -271,6 +271,14 @@ def test_evidence_level_query(real: ReasoningResult, tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.java
+def test_batches_give_the_same_result(real: ReasoningResult) -> None:
+    batched = reason(ONTOLOGY, kg_files(Layout(ROOT)), engine=Engine.HERMIT, batch_files=4)
+    assert any("3 batches" in note for note in batched.notes)
+    assert batched.inferred == real.inferred
+    assert isomorphic(batched.inferred_graph, real.inferred_graph)
+
+
 # --- writing and staleness --------------------------------------------------------------
 
 

@@ -22,6 +22,16 @@ Without Java, :data:`Engine.AUTO` falls back to OWL 2 RL materialisation with ``
 says so in one note: RL has no universal restrictions on the left of an inference, no
 reasoning by cases and no class satisfiability, see :data:`RL_LIMITATIONS`.
 
+**Scale.** HermiT realises all individuals of one ABox together, and its time grows with
+roughly the square of their number (benchmarks/results/reasoning.md); above
+:data:`BATCH_FILES` data files, the files are therefore reasoned over in batches, in
+parallel threads (each its own World and JVM), and the results merged. This is sound for
+this ontology because its axioms never carry a type from one study file to another: files
+share only vocabulary individuals (``ibmkg:IVIG``, ``ibmkg:Improved``, ...), whose types the
+ontology fixes. A contradiction between two files in different batches (the same
+individual given two values of a functional property) would go unnoticed; with the
+letter's ten studies everything is one batch.
+
 An inconsistent graph raises :class:`~ibmkg.errors.InconsistentGraphError` naming the
 individuals and axioms involved (found by :meth:`ibmkg.explanations.Explainer.find_clashes`,
 or, failing that, by re-reasoning file by file); nothing is written.
@@ -68,6 +78,7 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
+    "BATCH_FILES",
     "HEADER",
     "INFERRED_FILE",
     "JAVA_ENV",
@@ -104,8 +115,11 @@ _OWL = PREFIXES["owl"]
 _IBMKG = PREFIXES["ibmkg"]
 _STUDY = _IBMKG + "Study"
 _ONLY_SUBJECTIVE = _IBMKG + "StudyReportingOnlySubjectiveImprovement"
-_NOTTYPES = frozenset({_OWL + "Thing", _OWL + "NamedIndividual", _OWL + "Nothing"})
+_NOT_TYPES = frozenset({_OWL + "Thing", _OWL + "NamedIndividual", _OWL + "Nothing"})
 _MAX_RECHECKED_FILES = 30
+#: Data files reasoned over together; larger inputs are split (HermiT's time grows with the
+#: square of the number of individuals it realises at once, see benchmarks/results).
+BATCH_FILES: Final = 40
 
 
 class Engine(StrEnum):
@@ -321,8 +335,54 @@ def _resolve(engine: Engine) -> tuple[Engine, str | None, list[str]]:
 # --- the public entry point -------------------------------------------------------------
 
 
+def _batches(inputs: Inputs, size: int) -> list[tuple[tuple[str, tuple[Triple, ...]], ...]]:
+    files = inputs.files
+    return [files[i:i + size] for i in range(0, len(files), size)] or [()]
+
+
+def _classify(chosen: Engine, java: str | None, inputs: Inputs, vocab: Vocabulary,
+              studies: Sequence[str], batch_files: int,
+              ) -> tuple[dict[str, set[str]], list[str], list[str]]:
+    """Run the engine batch by batch: entailed types, unsatisfiable classes, RL errors.
+
+    :raises _Inconsistent: when a batch is inconsistent.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    ontology = vocab.logical(inputs.ontology)
+    study_set = set(studies)
+
+    def run(batch: tuple[tuple[str, tuple[Triple, ...]], ...],
+            ) -> tuple[dict[str, set[str]], list[str], list[str]]:
+        triples = vocab.logical(t for _, file_triples in batch for t in file_triples)
+        individuals = sorted({t.subject.value for t in triples
+                              if isinstance(t.subject, NamedNode)})
+        if chosen is Engine.HERMIT:
+            assert java is not None
+            closure = closure_axioms(triples, [i for i in individuals if i in study_set])
+            types, unsatisfiable = _run_hermit(java, [*ontology, *triples, *closure],
+                                               individuals)
+            return types, unsatisfiable, []
+        types, errors = _run_owlrl([*ontology, *triples], individuals)
+        return types, [], errors
+
+    batches = _batches(inputs, batch_files)
+    workers = max(1, min(len(batches), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(run, batches))
+    types: dict[str, set[str]] = {}
+    unsatisfiable: set[str] = set()
+    errors: list[str] = []
+    for batch_types, batch_unsatisfiable, batch_errors in results:
+        for iri, classes in batch_types.items():
+            types.setdefault(iri, set()).update(classes)
+        unsatisfiable.update(batch_unsatisfiable)
+        errors += batch_errors
+    return types, sorted(unsatisfiable), errors
+
+
 def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO,
-           strict: bool = True) -> ReasoningResult:
+           strict: bool = True, batch_files: int = BATCH_FILES) -> ReasoningResult:
     """Classify the ontology and the data, and explain each inferred study class.
 
     :param ontology: the ontology file (``ontology/ibmkg.ttl``).
@@ -330,12 +390,16 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
     :param engine: HermiT, OWL 2 RL, or AUTO (HermiT when Java is found, else OWL 2 RL).
     :param strict: raise on inconsistency (otherwise return ``consistent=False`` with the
         clashes and no inferences).
+    :param batch_files: above this many data files, reason over batches of this many files
+        (see the module's notes on scale).
     :returns: the result.
     :raises InconsistentGraphError: when inconsistent and ``strict``; it names the
         individuals and the axioms involved.
     :raises ReasoningError: when HermiT was asked for but cannot run.
     :raises InputError: when a file is missing or does not parse.
     """
+    if batch_files < 1:
+        raise InputError(f"batch_files must be at least 1, not {batch_files}")
     started = time.perf_counter()
     chosen, java, notes = _resolve(engine)
     inputs = load_inputs(ontology, data)
@@ -346,22 +410,20 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
                           if isinstance(t.subject, pyoxigraph.NamedNode)})
     studies = sorted(i for i, classes in asserted.items()
                      if any(_STUDY in vocab.told_ancestors(c) for c in classes))
-    logical = vocab.logical([*inputs.ontology, *data_triples])
+    if chosen is Engine.HERMIT:
+        notes.append(f"closed world: added 'hasFinding only {{…}}' closure axioms for "
+                     f"{len(studies)} studies before reasoning")
+    elif not notes:
+        notes.append(f"engine owlrl: {RL_LIMITATIONS}")
+    batches = len(_batches(inputs, batch_files))
+    if batches > 1:
+        notes.append(f"reasoned in {batches} batches of up to {batch_files} data files")
     try:
-        if chosen is Engine.HERMIT:
-            assert java is not None
-            closure = closure_axioms(data_triples, studies)
-            notes.append(f"closed world: added 'hasFinding only {{…}}' closure axioms for "
-                         f"{len(studies)} studies before reasoning")
-            types, unsatisfiable = _run_hermit(java, [*logical, *closure], individuals)
-        else:
-            if not notes:
-                notes.append(f"engine owlrl: {RL_LIMITATIONS}")
-            types, errors = _run_owlrl(logical, individuals)
-            unsatisfiable = []
-            if errors:
-                notes += [f"owlrl: {e}" for e in errors]
-                raise _Inconsistent()
+        types, unsatisfiable, errors = _classify(chosen, java, inputs, vocab, studies,
+                                                 batch_files)
+        if errors:
+            notes += [f"owlrl: {e}" for e in errors]
+            raise _Inconsistent()
     except _Inconsistent:
         return _inconsistent(inputs, chosen, java, notes, started, strict=strict,
                              ontology=ontology, data=data)
@@ -371,7 +433,7 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
     study_set = set(studies)
     for iri in individuals:
         entailed = {c for c in types.get(iri, set()) if c in vocab.classes or
-                    c in asserted.get(iri, ())} - _NOTTYPES
+                    c in asserted.get(iri, ())} - _NOT_TYPES
         new = sorted(entailed - asserted.get(iri, set()))
         inferred_triples += [Triple(NamedNode(iri), TYPE, NamedNode(c))
                              for c in new]
@@ -380,8 +442,8 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
             for cls in asserted.get(iri, ()):
                 told |= vocab.told_ancestors(cls)
             shown = [c for c in new if c.startswith(_IBMKG) and c not in told]
-            report[iri] = [_inferred_type(c, iri, shown, vocab, explainer, inputs)
-                           for c in shown]
+            report[iri] = [_inferred_type(c, iri, shown, vocab, explainer,
+                                          chosen is Engine.HERMIT) for c in shown]
     from ibmkg.graph_io import to_rdflib_graph
 
     return ReasoningResult(
@@ -403,7 +465,7 @@ def _explainer(inputs: Inputs) -> Explainer:
 
 
 def _inferred_type(cls: str, study: str, shown: Sequence[str], vocab: Vocabulary,
-                   explainer: Explainer, inputs: Inputs) -> InferredType:
+                   explainer: Explainer, closed_engine: bool) -> InferredType:
     lines = explainer.justify(cls, study)
     if not lines:
         below = [c for c in shown if c != cls and cls in vocab.told_ancestors(c)]
@@ -411,10 +473,10 @@ def _inferred_type(cls: str, study: str, shown: Sequence[str], vocab: Vocabulary
             lines = [f"entailed by {vocab.label(c)}, a subclass" for c in below]
         else:
             lines = ["entailed by the reasoner; no rule in ibmkg.explanations matches"]
-    if cls == _ONLY_SUBJECTIVE:
-        findings = sorted(explainer.render(t.object) or "?" for t in inputs.data
-                          if t.subject == NamedNode(study) and t.predicate == HAS_FINDING
-                          and isinstance(t.object, NamedNode))
+    if cls == _ONLY_SUBJECTIVE and closed_engine:
+        findings = sorted(explainer.render(q.object) or "?" for q in
+                          explainer.store.quads_for_pattern(NamedNode(study), HAS_FINDING, None)
+                          if isinstance(q.object, NamedNode))
         lines.append("closure axiom: hasFinding only {" + ", ".join(findings) + "}")
     return InferredType(cls, vocab.label(cls), lines)
 
