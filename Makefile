@@ -66,8 +66,9 @@ generate: imports mappings context ## Regenerate the import modules, mappings.tt
 check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.jsonld is stale
 	$(BIN)/python -m ibmkg.generate all --check
 
-bench: $(STAMP) ## Time load, validate and query with rdflib and pyoxigraph; write benchmarks/results/
+bench: $(STAMP) ## Time load, validate, query (rdflib, pyoxigraph) and reasoning (HermiT); write benchmarks/results/
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_reasoning.py
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* .pytest_cache .mypy_cache .ruff_cache
