@@ -219,6 +219,18 @@ class Explainer:
     :param store: a store holding the ontology and the asserted data (named graphs are
         read as their union).
     :param sources: where each individual is described (IRI -> file), for messages.
+
+    >>> store = pyoxigraph.Store()
+    >>> store.load(input=b"@prefix ibmkg: <https://w3id.org/ibmkg/ontology/> . "
+    ...     b"@prefix owl: <http://www.w3.org/2002/07/owl#> . "
+    ...     b"ibmkg:isControlled a owl:FunctionalProperty . "
+    ...     b"<https://w3id.org/ibmkg/study/x> ibmkg:isBlinded true ; "
+    ...     b"ibmkg:isControlled true, false .", format=pyoxigraph.RdfFormat.TURTLE)
+    >>> explainer = Explainer(store)
+    >>> explainer.justify(_IBMKG + "BlindedStudy", "https://w3id.org/ibmkg/study/x")
+    ['isBlinded true (asserted)']
+    >>> [clash.axiom for clash in explainer.find_clashes()]
+    ['ibmkg:isControlled a owl:FunctionalProperty']
     """
 
     store: pyoxigraph.Store

@@ -194,6 +194,13 @@ def find_java() -> str | None:
 
     :returns: the path from ``$IBMKG_JAVA`` (a name looked up on the ``PATH``, or a path),
         else ``java`` on the ``PATH``; ``None`` when there is none.
+
+    >>> import os
+    >>> saved = os.environ.get(JAVA_ENV)
+    >>> os.environ[JAVA_ENV] = "/nonexistent/java"
+    >>> find_java() is None
+    True
+    >>> _ = os.environ.pop(JAVA_ENV) if saved is None else os.environ.update({JAVA_ENV: saved})
     """
     wanted = os.environ.get(JAVA_ENV) or "java"
     return shutil.which(wanted)
@@ -397,6 +404,26 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
         individuals and the axioms involved.
     :raises ReasoningError: when HermiT was asked for but cannot run.
     :raises InputError: when a file is missing or does not parse.
+
+    With OWL 2 RL (no Java needed), on a one-axiom ontology:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     onto, data = Path(d) / "o.ttl", Path(d) / "d.ttl"
+    ...     _ = onto.write_text("@prefix ibmkg: <https://w3id.org/ibmkg/ontology/> . "
+    ...         "@prefix owl: <http://www.w3.org/2002/07/owl#> . "
+    ...         "ibmkg:BlindedStudy owl:equivalentClass [ a owl:Restriction ; "
+    ...         "owl:onProperty ibmkg:isBlinded ; owl:hasValue true ] .")
+    ...     _ = data.write_text("<https://w3id.org/ibmkg/study/x> "
+    ...         "<https://w3id.org/ibmkg/ontology/isBlinded> true .")
+    ...     result = reason(onto, [data], engine=Engine.OWLRL)
+    ...     write_inferred(result, Path(d) / "inferred.ttl")
+    ...     current = inferred_is_current(Path(d) / "inferred.ttl", onto, [data],
+    ...                                   engine=Engine.OWLRL)
+    >>> sorted(str(o) for o in result.inferred_graph.objects())
+    ['https://w3id.org/ibmkg/ontology/BlindedStudy']
+    >>> result.engine.value, current
+    ('owlrl', True)
     """
     if batch_files < 1:
         raise InputError(f"batch_files must be at least 1, not {batch_files}")

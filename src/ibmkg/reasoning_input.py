@@ -113,11 +113,13 @@ class Vocabulary:
                     self.annotation_properties.add(s.value)
                 elif o.value == OWL + "Class":
                     self.classes.add(s.value)
-            elif p in (RDFS + "subClassOf", OWL + "equivalentClass") and isinstance(o, NamedNode):
-                parents[s.value].add(o.value)
-                self.classes |= {s.value, o.value}
-                if p == OWL + "equivalentClass":
-                    parents[o.value].add(s.value)
+            elif p in (RDFS + "subClassOf", OWL + "equivalentClass"):
+                self.classes.add(s.value)
+                if isinstance(o, NamedNode):
+                    parents[s.value].add(o.value)
+                    self.classes.add(o.value)
+                    if p == OWL + "equivalentClass":
+                        parents[o.value].add(s.value)
             elif p == RDFS + "label" and isinstance(o, pyoxigraph.Literal) and (
                     o.language in (None, "en")):
                 self.labels[s.value] = o.value
