@@ -152,3 +152,4 @@ def test_broken_fixture_triggers_its_shape(fixture: Fixture, project: LoadedData
     for result in report.results:
         if fixture.shape in (result.source_shape, result.source_constraint):
             assert result.message and "{" not in result.message, result.message
+            assert PREFIXES["ibmkg"] not in result.message, "ontology IRIs show as CURIEs"

@@ -17,6 +17,7 @@ Specification: https://www.w3.org/TR/shacl/#validation-report
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -411,7 +412,11 @@ def _fill(message: str, focus: str, value: str | None, path: str | None) -> str:
     }
     for placeholder, text in replacements.items():
         message = message.replace(placeholder, text)
-    return message
+    # pySHACL fills SHACL-SPARQL placeholders ({?spec}) with full IRIs: show them as CURIEs.
+    return _IRI_IN_TEXT.sub(lambda m: _show(m.group(0)), message)
+
+
+_IRI_IN_TEXT = re.compile(r"(?<![<\w])(?:https?|urn):[^\s<>\"{}|^`,;()]*[^\s<>\"{}|^`,;().]")
 
 
 # --- output -------------------------------------------------------------------------------
