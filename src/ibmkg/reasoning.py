@@ -256,9 +256,6 @@ def inferred_is_current(path: Path, ontology: Path, data: Sequence[Path], *,
                     f"# Inputs: {inputs_digest([ontology, *data])}"]
 
 
-# --- inputs -----------------------------------------------------------------------------
-
-
 # --- engines ----------------------------------------------------------------------------
 
 
@@ -606,6 +603,12 @@ def summary_rows(result: ReasoningResult) -> list[tuple[str, str, str]]:
 
     :param result: the result.
     :returns: the rows, sorted.
+
+    >>> import rdflib
+    >>> result = ReasoningResult(True, Engine.OWLRL, [], [], {"s": [InferredType(
+    ...     "c", "a class", ["why 1", "why 2"])]}, rdflib.Graph(), "sha256:", 0.0)
+    >>> summary_rows(result)
+    [('s', 'c', 'why 1'), ('s', 'c', 'why 2')]
     """
     rows = []
     for study, types in sorted(result.inferred.items()):
