@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ibmkg.paths import default_layout
-from ibmkg.queries import load_catalogue, run_query
+from ibmkg.graph_io import LoadedData, SourceGraph
+from ibmkg.paths import default_layout, kg_files
+from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
 from ibmkg.store.base import ResultTable, Store
+from ibmkg.store.embedded import EmbeddedStore
+from ibmkg.store.remote import RemoteStore
 
 STUDY = "https://w3id.org/ibmkg/study/"
 ONTO = "https://w3id.org/ibmkg/ontology/"
@@ -237,3 +240,46 @@ def test_review_summary(store: Store) -> None:
 def test_query_files_are_where_the_catalogue_says() -> None:
     for query in load_catalogue(QUERIES).values():
         assert query.path is not None and Path(query.path).is_file()
+
+
+@pytest.fixture(scope="module")
+def inferred_store(store: Store, project_data: LoadedData,
+                   tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The real graph plus HermiT's inferences, on the same backend as ``store``.
+
+    HermiT needs Java: without it this skips, except in CI, where it fails.
+    """
+    import os
+
+    from ibmkg.reasoning import Engine, ensure_inferred, find_java
+
+    if find_java() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Java runtime: HermiT cannot run", pytrace=False)
+        pytest.skip("no Java runtime: HermiT cannot run")
+    layout = default_layout()
+    path = tmp_path_factory.mktemp("inferred") / "inferred.ttl"
+    triples, _ = ensure_inferred(layout.ontology, kg_files(layout), path, engine=Engine.HERMIT)
+    data = project_data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(triples)))
+    if isinstance(store, EmbeddedStore):
+        return EmbeddedStore.from_data(data)
+    assert isinstance(store, RemoteStore)
+    # A second store on the same server, with its own union graph: the shared one stays as it was.
+    remote = RemoteStore(store.endpoint, update_endpoint=store.update_endpoint, user=store.user,
+                         password=store.password, graphs=[],
+                         union_graph="urn:ibmkg:union:inferred", timeout=store.timeout)
+    for graph in data.graphs:
+        remote.replace_graph(graph.name, graph.triples)
+    return remote
+
+
+def test_evidence_level(inferred_store: Store) -> None:
+    """Oxford CEBM 2011 level per study, inferred from the design (never asserted)."""
+    table = run(inferred_store, "evidence-level")
+    assert table.columns[:2] == ("study", "label")
+    assert sorted(cells(table, "label", "level")) == sorted([
+        ("Amato et al. 1994", "4"), ("Cherin et al. 2002", "4"), ("Dalakas et al. 1997", "2"),
+        ("Dalakas et al. 2001", "2"), ("Dobloug et al. 2012", "4"), ("Foreman et al. 2017", "4"),
+        ("Recher et al. 2012", "4"), ("Soueidan et al. 1993", "4"), ("Walter et al. 2000", "2"),
+        ("Zschüntzsch et al. 2012", "4"),
+    ])
