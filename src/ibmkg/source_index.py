@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from ibmkg._lexing import SHARED_TOKENS
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -40,12 +42,7 @@ class Location:
 
 
 _TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    SHARED_TOKENS + r"""
   | (?P<directive>@prefix|@base)\b
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<bnode>_:[^\s;,()\[\]]*[^\s;,.()\[\]])

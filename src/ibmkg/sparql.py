@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pyoxigraph
 
+from ibmkg._lexing import SHARED_TOKENS
 from ibmkg.errors import QuerySyntaxError, UnsafeQueryError
 from ibmkg.namespaces import PREFIXES
 
@@ -43,12 +44,7 @@ __all__ = [
 BindableTerm = pyoxigraph.NamedNode | pyoxigraph.Literal
 
 _LEXER = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    SHARED_TOKENS + r"""
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\U000effff]+)
   | (?P<pname>(?:[A-Za-z\u00c0-\U000effff][\w\-.\u00b7\u0300-\u036f\u203f-\u2040]*)?:
                (?:[^\s;,.()\[\]{}"'\#<>\\=!|&*+/^?$]|\\.|\.(?=[^\s;,.()\[\]{}\#]))*)
