@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.stamp-install
 IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench clean \
+.PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
         imports mappings context generate check-generated
 
 help: ## List the targets
@@ -66,9 +66,13 @@ generate: imports mappings context ## Regenerate the import modules, mappings.tt
 check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.jsonld is stale
 	$(BIN)/python -m ibmkg.generate all --check
 
-bench: $(STAMP) ## Time load, validate, query (rdflib, pyoxigraph) and reasoning (HermiT); write benchmarks/results/
+bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph) and reasoning up to 10,000 studies (~45 min); write benchmarks/results/
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_reasoning.py
+
+bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
+	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick
+	$(BIN)/python benchmarks/bench_reasoning.py --sizes 100 --runs 1 --rl-sizes --out benchmarks/results/quick/reasoning.md
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* .pytest_cache .mypy_cache .ruff_cache
