@@ -61,6 +61,14 @@ from ibmkg.queries import (
     load_catalogue,
     run_query,
 )
+from ibmkg.reasoning import (
+    Engine,
+    InferredType,
+    ReasoningResult,
+    ensure_inferred,
+    reason,
+    write_inferred,
+)
 from ibmkg.store import (
     IRI,
     EmbeddedStore,
@@ -70,6 +78,7 @@ from ibmkg.store import (
     Store,
     TypedLiteral,
 )
+from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
 from ibmkg.tabular import TableError
 from ibmkg.validation import (
     Severity,
@@ -88,14 +97,17 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "IRI",
+    "TABLE_COLUMNS",
     "Backend",
     "BuildResult",
     "Catalogue",
     "CurieError",
     "EmbeddedStore",
     "EndpointError",
+    "Engine",
     "IbmkgError",
     "InconsistentGraphError",
+    "InferredType",
     "InputError",
     "LangString",
     "Layout",
@@ -110,6 +122,7 @@ __all__ = [
     "RdfSyntaxError",
     "ReasonFormat",
     "ReasoningError",
+    "ReasoningResult",
     "RemoteStore",
     "ReportFormat",
     "ResultFormat",
@@ -133,6 +146,7 @@ __all__ = [
     "canonical_turtle",
     "compress",
     "default_layout",
+    "ensure_inferred",
     "expand",
     "expand_term",
     "find_query",
@@ -146,13 +160,18 @@ __all__ = [
     "mapping_triples",
     "parse_turtle",
     "read_mapping_set",
+    "reason",
+    "render_table",
     "rewrite_service",
     "run_federated",
     "run_query",
     "staging_dir",
+    "structured_rows",
     "to_rdflib_dataset",
     "to_rdflib_graph",
     "validate",
     "validate_project",
     "validate_shapes",
+    "verbatim_rows",
+    "write_inferred",
 ]
