@@ -164,3 +164,12 @@ class ValidationFailed(IbmkgError):
             f"the data does not conform: {violations} violation(s); "
             "run `ibmkg validate` to see them with file and line"
         )
+
+
+class ShapesError(InputError):
+    """A shapes graph is itself broken (an unknown SHACL term, a bad path, an undeclared
+    prefix in a SPARQL constraint); raised before any data is validated.
+
+    >>> str(ShapesError("shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term"))
+    'shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term'
+    """
