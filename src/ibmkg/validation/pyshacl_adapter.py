@@ -65,7 +65,8 @@ def _results(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph,
 
     sh = Namespace(SH)
     results = []
-    for node in report.subjects(RDF.type, sh.ValidationResult):
+    # only the report's own results: those nested under sh:detail are not results (3.6.2.7)
+    for node in sorted(report.objects(None, sh.result), key=str):
         def one(prop: URIRef, node: Any = node) -> Any:
             return report.value(node, prop)
 
@@ -73,7 +74,7 @@ def _results(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph,
         value = one(sh.value)
         path_node = one(sh.resultPath)
         path = _path_text(report, path_node) if path_node is not None else None
-        severity = Severity(str(one(sh.resultSeverity)).rsplit("#", 1)[-1])
+        severity = _severity(one(sh.resultSeverity))
         focus_text = _term_text(focus)
         value_text = _ntriples(value) if value is not None else None
         messages = sorted(report.objects(node, sh.resultMessage), key=str)
@@ -90,6 +91,13 @@ def _results(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph,
             language=languages[0] if len(languages) == 1 else None,
         ), anchor))
     return results
+
+
+def _severity(term: Any) -> Severity:
+    """sh:Violation, sh:Warning or sh:Info; any other severity IRI counts as a Violation."""
+    text = str(term or "")
+    local = text.rsplit("#", 1)[-1] if text.startswith(SH) else ""
+    return Severity(local) if local in {s.value for s in Severity} else Severity.VIOLATION
 
 
 def _term_text(term: Any) -> str:

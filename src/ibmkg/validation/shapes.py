@@ -25,6 +25,7 @@ from ibmkg.validation.report import SH, show
 __all__ = ["SHACL_TERMS", "check_shapes", "load_shapes", "select_shapes"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 
 _TERMS_TEXT: Final = """
     AbstractResult AndConstraintComponent BlankNode BlankNodeOrIRI BlankNodeOrLiteral
@@ -174,12 +175,19 @@ def _check_prefixes(triples: list[pyoxigraph.Triple],
 
     def declared(node: object) -> set[str]:
         names = set()
-        for t in by_subject.get(node, []):
-            if t.predicate.value == SH + "prefixes":
-                for ontology in by_subject.get(t.object, []):
-                    if ontology.predicate.value == SH + "declare":
-                        names |= {_text(d.object) for d in by_subject.get(ontology.object, [])
-                                  if d.predicate.value == SH + "prefix"}
+        stack = [t.object for t in by_subject.get(node, []) if t.predicate.value == SH + "prefixes"]
+        seen: set[object] = set()
+        while stack:  # the sh:prefixes nodes and what they owl:imports, transitively
+            ontology = stack.pop()
+            if ontology in seen:
+                continue
+            seen.add(ontology)
+            for t in by_subject.get(ontology, []):
+                if t.predicate.value == SH + "declare":
+                    names |= {_text(d.object) for d in by_subject.get(t.object, [])
+                              if d.predicate.value == SH + "prefix"}
+                elif t.predicate.value == _OWL_IMPORTS:
+                    stack.append(t.object)
         return names
 
     for t in triples:

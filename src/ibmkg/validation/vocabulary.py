@@ -120,7 +120,9 @@ class Vocabulary:
 
 
 def closed(iri: str) -> bool:
-    """Whether an IRI is in one of the closed namespaces (and not a namespace IRI itself).
+    """Whether an IRI is a term of one of the closed namespaces.
+
+    IRIs ending in ``/`` or ``#`` (the ontology's version IRI, a namespace) are not terms.
 
     :param iri: the IRI.
     :returns: the answer.
@@ -128,6 +130,8 @@ def closed(iri: str) -> bool:
     >>> closed("https://w3id.org/ibmkg/ontology/Study"), closed("https://w3id.org/ibmkg/study/a")
     (True, False)
     """
+    if iri.endswith(("/", "#")):  # an ontology, version or namespace IRI, not a term
+        return False
     return any(iri.startswith(n) and len(iri) > len(n) for n in CLOSED_NAMESPACES)
 
 
