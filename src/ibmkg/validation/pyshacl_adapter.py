@@ -10,12 +10,14 @@ caller (:mod:`ibmkg.validation.locate`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
 from ibmkg.graph_io import to_rdflib_graph
+from ibmkg.validation.literals import lexical_problem
 from ibmkg.validation.report import SH, Severity, ValidationResult, show, show_term
 
 if TYPE_CHECKING:
@@ -37,13 +39,46 @@ def run_pyshacl(data: Iterable[pyoxigraph.Triple], shapes: Iterable[pyoxigraph.T
     """
     import pyshacl
 
-    data_graph = to_rdflib_graph(data)
+    ill_typed: dict[str, str] = {}
+    data_graph = to_rdflib_graph(_plain_ill_typed(data, ill_typed))
     shapes_graph = to_rdflib_graph(shapes)
     _, report_graph, _ = pyshacl.validate(
         data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True,
         allow_warnings=True, allow_infos=True, abort_on_first=False,
     )
-    return _results(report_graph, data_graph, shapes_graph)
+    results = _results(report_graph, data_graph, shapes_graph)
+    if not ill_typed:
+        return results
+    return [(_restore(r, ill_typed), anchor) for r, anchor in results]
+
+
+def _restore(result: ValidationResult, originals: dict[str, str]) -> ValidationResult:
+    original = originals.get(result.value or "")
+    if original is None or result.value is None:
+        return result
+    message = result.message.replace(show_term(result.value), show_term(original))
+    return replace(result, value=original, message=message)
+
+
+def _plain_ill_typed(data: Iterable[pyoxigraph.Triple], originals: dict[str, str],
+                     ) -> Iterator[pyoxigraph.Triple]:
+    """Hand ill-typed literals (``"22O"^^xsd:integer``) to pySHACL as plain strings.
+
+    rdflib cannot represent them: it lets ``"200O"^^xsd:gYear`` pass ``sh:datatype`` and
+    crashes on ``"22O"^^xsd:integer`` inside a SPARQL ``SUM``. As a string, the literal fails
+    ``sh:datatype`` as SHACL requires of an ill-typed literal (4.1.2) and is an error in an
+    aggregate as in SPARQL; ``originals`` maps each string back to the literal as written,
+    to report it.
+    """
+    for t in data:
+        obj = t.object
+        if isinstance(obj, pyoxigraph.Literal) and not obj.language \
+                and lexical_problem(obj.value, obj.datatype.value) is not None:
+            plain = pyoxigraph.Literal(obj.value)
+            originals[str(plain)] = str(obj)
+            yield pyoxigraph.Triple(t.subject, t.predicate, plain)
+        else:
+            yield t
 
 
 def meta_validate(shapes: Iterable[pyoxigraph.Triple]) -> list[ValidationResult]:
@@ -61,7 +96,7 @@ def meta_validate(shapes: Iterable[pyoxigraph.Triple]) -> list[ValidationResult]
 
 def _results(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph,
              ) -> list[tuple[ValidationResult, str | None]]:
-    from rdflib import RDF, BNode, Namespace, URIRef
+    from rdflib import BNode, Namespace, URIRef
 
     sh = Namespace(SH)
     results = []
