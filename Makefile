@@ -8,7 +8,8 @@ IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
-        imports mappings context generate check-generated
+        imports mappings context generate check-generated \
+        validation-report crosscheck
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,6 +46,12 @@ typecheck: $(STAMP) ## mypy --strict on src and tests
 
 pytest: $(STAMP) ## Run the tests and doctests
 	$(BIN)/pytest
+
+validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 min); rewrite the table in docs/validation.md
+	$(BIN)/python -m tests.mutations --write docs/validation.md
+
+crosscheck: $(STAMP) ## Compare Apache Jena SHACL with ibmkg on the real graph and every broken fixture (~10 min)
+	IBMKG_CROSSCHECK=all $(BIN)/pytest tests/test_jena_shacl.py -q -p no:cacheprovider
 
 canon: $(STAMP) ## Rewrite the ontology, shapes and kg Turtle in canonical form
 	$(IBMKG) canon

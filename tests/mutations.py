@@ -215,15 +215,13 @@ def responders_above_denominator(slug: str, lines: Lines,
 
 
 def count_does_not_add_up(slug: str, lines: Lines, others: Sequence[str]) -> Iterator[Candidate]:
-    """A patient count changed, so the arms no longer add up to the study's patients."""
+    """The study's patient count changed, so its arms no longer add up to it (or, in a
+    crossover study, no longer match it)."""
     for i, line in enumerate(lines):
         m = re.match(r"^    ibmkg:patientCount (\d+) ;$", line)
-        if m:
-            owner = lines[_subject_of(lines, i)].split()[0]
-            extra = 5 if owner.startswith("study:") else 1
-            yield (f"patient count of {owner} {m.group(1)} -> {int(m.group(1)) + extra}",
-                   _replace(lines, i, f"    ibmkg:patientCount {int(m.group(1)) + extra} ;"),
-                   i + 1)
+        if m and lines[_subject_of(lines, i)].startswith(f"study:{slug} "):
+            yield (f"study patient count {m.group(1)} -> {int(m.group(1)) + 5}",
+                   _replace(lines, i, f"    ibmkg:patientCount {int(m.group(1)) + 5} ;"), i + 1)
 
 
 def concept_outside_scheme(slug: str, lines: Lines, others: Sequence[str]) -> Iterator[Candidate]:
@@ -437,7 +435,7 @@ def _add(graphs: list[SourceGraph], index: SourceIndex, text: str, slug: str, ta
 
 
 def run(mutants: Sequence[Mutant], context: Context, *, engine: Engine = ENGINE,
-        shacl: bool = True, batch: int = 40) -> list[Outcome]:
+        shacl: bool = True, batch: int = 40, progress: bool = False) -> list[Outcome]:
     """Validate mutants, many per run, each next to a renamed unmutated copy.
 
     :param mutants: the mutants.
@@ -445,6 +443,7 @@ def run(mutants: Sequence[Mutant], context: Context, *, engine: Engine = ENGINE,
     :param engine: the SHACL engine.
     :param shacl: run the shapes; with ``False`` only the Python checks run.
     :param batch: mutants per validation run.
+    :param progress: say on standard error how far it got.
     :returns: one outcome per mutant, in order.
     """
     outcomes = []
@@ -468,6 +467,9 @@ def run(mutants: Sequence[Mutant], context: Context, *, engine: Engine = ENGINE,
             new = [r for r in by_file[shown[m.number]] if _key(r, m.slug, m.tag) not in baseline]
             at_line = [r for r in new if r.location is not None and r.location.line == m.line]
             outcomes.append(Outcome(m, new, at_line))
+        if progress:
+            print(f"validated {min(start + batch, len(mutants))}/{len(mutants)} mutants",
+                  file=sys.stderr, flush=True)
     return outcomes
 
 
@@ -516,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     layout = default_layout()
     mutants = generate(layout)
     started = time.perf_counter()
-    outcomes = run(mutants, Context.of(layout), batch=args.batch)
+    outcomes = run(mutants, Context.of(layout), batch=args.batch, progress=True)
     seconds = time.perf_counter() - started
     text = table(outcomes)
     for o in outcomes:
