@@ -56,7 +56,7 @@ def test_fixture_build(project: Layout, fixture_data: LoadedData) -> None:
 
 def test_summary(project: Layout) -> None:
     summary = build(project, reason=False).summary().splitlines()
-    assert summary[:3] == ["studies   2", "triples   51",
+    assert summary[:3] == ["studies   2", "triples   54",
                            "shacl     conforms: 0 violation(s), 0 warning(s), 0 info(s)"]
     assert "query     studies                              2 row(s)" in summary
     assert "query     mondo-federated                      skipped  (federated)" in summary

@@ -33,6 +33,7 @@ from ibmkg.errors import (
     QuerySyntaxError,
     RdfSyntaxError,
     ReasoningError,
+    ShapesError,
     UnsafeQueryError,
     ValidationFailed,
 )
@@ -80,11 +81,14 @@ from ibmkg.store import (
 )
 from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
 from ibmkg.tabular import TableError
+from ibmkg.validation import Engine as ValidationEngine
 from ibmkg.validation import (
     Severity,
     ValidationReport,
     ValidationResult,
+    check_shapes,
     format_report,
+    load_shapes,
     validate,
     validate_project,
     validate_shapes,
@@ -128,6 +132,7 @@ __all__ = [
     "ResultFormat",
     "ResultTable",
     "Severity",
+    "ShapesError",
     "SourceGraph",
     "Store",
     "StoredQuery",
@@ -135,6 +140,7 @@ __all__ = [
     "TableFormat",
     "TypedLiteral",
     "UnsafeQueryError",
+    "ValidationEngine",
     "ValidationFailed",
     "ValidationReport",
     "ValidationResult",
@@ -144,6 +150,7 @@ __all__ = [
     "canon_files",
     "canonical_trig",
     "canonical_turtle",
+    "check_shapes",
     "compress",
     "default_layout",
     "ensure_inferred",
@@ -156,6 +163,7 @@ __all__ = [
     "load_catalogue",
     "load_dataset",
     "load_project",
+    "load_shapes",
     "load_turtle",
     "mapping_triples",
     "parse_turtle",
