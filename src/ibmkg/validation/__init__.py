@@ -109,6 +109,18 @@ def validate(
     :param python_checks: also run the closed-vocabulary and literal-form checks.
     :returns: the report, results sorted by severity, file, line and column.
     :raises ShapesError: when the shapes graph is broken (before any data is validated).
+
+    >>> from ibmkg.graph_io import SourceGraph, parse_turtle
+    >>> index = SourceIndex()
+    >>> text = '<http://ex/a> <http://ex/n> "x" .'
+    >>> index.scan("a.ttl", text)
+    >>> data = LoadedData((SourceGraph("urn:g", "a.ttl", tuple(parse_turtle(text))),), index)
+    >>> shapes = parse_turtle('''@prefix sh: <http://www.w3.org/ns/shacl#> .
+    ... <http://ex/S> sh:targetNode <http://ex/a> ; sh:property [ sh:path <http://ex/n> ;
+    ...     sh:datatype <http://www.w3.org/2001/XMLSchema#integer> ] .''')
+    >>> [(r.constraint_component.rsplit("#")[-1], str(r.location))
+    ...  for r in validate(data, shapes).results]
+    [('DatatypeConstraintComponent', 'a.ttl:1:29')]
     """
     shapes = list(shapes)
     if use_shapes is not None:
@@ -240,6 +252,11 @@ def validate_shapes(shapes: Iterable[pyoxigraph.Triple]) -> ValidationReport:
 
     :param shapes: the shapes graph.
     :returns: the report (focus nodes are shapes).
+
+    >>> from ibmkg.graph_io import parse_turtle
+    >>> validate_shapes(parse_turtle('''@prefix sh: <http://www.w3.org/ns/shacl#> .
+    ... <http://ex/S> sh:targetNode <http://ex/a> ; sh:minCount "one" .''')).conforms
+    False
     """
     from ibmkg.validation.pyshacl_adapter import meta_validate
 
@@ -270,6 +287,10 @@ def check_results(store: Store, queries: Iterable[StoredQuery], index: SourceInd
     :param queries: stored queries; only checks without required parameters are run.
     :param index: where subjects are described, for ``file:line``.
     :returns: one result per row.
+
+    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> check_results(EmbeddedStore(), [], SourceIndex())
+    []
     """
     from ibmkg.queries import run_query
 
@@ -307,6 +328,9 @@ def validate_project(data: LoadedData, shapes: Iterable[pyoxigraph.Triple],
     :param engine: the SHACL engine.
     :returns: one report with the SHACL results and one Violation per check row.
     :raises ShapesError: when the shapes graph is broken.
+
+    >>> validate_project(LoadedData((), SourceIndex()), []).summary()
+    'conforms: 0 violation(s), 0 warning(s), 0 info(s)'
     """
     from ibmkg.store.embedded import EmbeddedStore
 

@@ -31,6 +31,11 @@ def load_in_context(layout: Layout, files: Sequence[Path], *, with_mappings: boo
     :returns: the data, and the display names of the given files (to keep their results).
     :raises RdfSyntaxError: when a file does not parse.
     :raises InputError: when two given files would be the same graph.
+
+    >>> from ibmkg.paths import Layout
+    >>> data, shown = load_in_context(Layout(Path("no-such-project")), [])
+    >>> data.graphs, shown
+    ((), [])
     """
     given = {f.resolve() for f in files}
     context = [layout.review] if layout.review.is_file() \

@@ -30,7 +30,7 @@ _DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _DOUBLE = r"(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?INF|NaN)"
 _TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?|24:00:00(?:\.0+)?"
 
-#: datatype local name -> (pattern of the lexical space, what it looks like, value check).
+#: datatype local name -> (pattern of the lexical space, what a valid value looks like).
 DATATYPES: Final[dict[str, tuple[str, str]]] = {
     "integer": (_INTEGER, "a whole number such as 12"),
     "int": (_INTEGER, "a whole number such as 12"),

@@ -36,6 +36,15 @@ def run_pyshacl(data: Iterable[pyoxigraph.Triple], shapes: Iterable[pyoxigraph.T
     :param inference: pySHACL's ``inference`` option.
     :returns: each result with the IRI of the nearest named ancestor of its focus node when
         that is a blank node (to locate it), else ``None``.
+
+    >>> from ibmkg.graph_io import parse_turtle
+    >>> data = parse_turtle('<http://ex/a> <http://ex/n> "22O"^^'
+    ...                     '<http://www.w3.org/2001/XMLSchema#integer> .')
+    >>> shapes = parse_turtle('''@prefix sh: <http://www.w3.org/ns/shacl#> .
+    ... <http://ex/S> sh:targetNode <http://ex/a> ; sh:property [ sh:path <http://ex/n> ;
+    ...     sh:datatype <http://www.w3.org/2001/XMLSchema#integer> ] .''')
+    >>> [(r.value, anchor) for r, anchor in run_pyshacl(data, shapes)]
+    [('"22O"^^<http://www.w3.org/2001/XMLSchema#integer>', None)]
     """
     import pyshacl
 
@@ -86,6 +95,10 @@ def meta_validate(shapes: Iterable[pyoxigraph.Triple]) -> list[ValidationResult]
 
     :param shapes: the shapes graph.
     :returns: the results (focus nodes are shapes).
+
+    >>> from ibmkg.graph_io import parse_turtle
+    >>> meta_validate(parse_turtle('<http://ex/S> <http://www.w3.org/ns/shacl#targetNode> 1 .'))
+    []
     """
     from pyshacl.entrypoints import meta_validate as pyshacl_meta
 

@@ -78,6 +78,9 @@ def load_shapes(paths: Sequence[Path], *, display: Sequence[str] | None = None,
     :param display: the names to show for them (default: the paths as given).
     :returns: the triples and the index of the shapes' positions.
     :raises RdfSyntaxError: when a file does not parse.
+
+    >>> load_shapes([])
+    ([], SourceIndex(subjects={}, mentions={}, files={}, texts={}))
     """
     index = SourceIndex()
     triples: list[pyoxigraph.Triple] = []
