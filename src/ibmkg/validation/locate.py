@@ -102,7 +102,7 @@ class Locator:
         :returns: the location, or the subject's when no such triple is written.
         """
         inverse = path is not None and path.startswith("^")
-        predicate = path[1:] if path and inverse else path
+        predicate = _full_iri(path[1:]) if path and inverse else path
         if predicate and _is_iri(predicate):
             term = parse_term(value) if value else None
             if inverse:
@@ -150,6 +150,20 @@ class Locator:
             if st.object_key[1] == obj:
                 return st.object_at
         return found[0].predicate_at if found else None
+
+
+def _full_iri(text: str) -> str:
+    """``<iri>`` or a CURIE (as inverse paths are shown) to the full IRI."""
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if "://" in text:
+        return text
+    from ibmkg.curie import expand
+
+    try:
+        return expand(text)
+    except ValueError:
+        return text
 
 
 def _is_iri(path: str) -> bool:

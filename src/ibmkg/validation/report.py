@@ -382,13 +382,35 @@ def report_triples(report: ValidationReport) -> list[pyoxigraph.Triple]:
         constraint = _iri_or_none(r.source_constraint or "")
         if constraint is not None:
             triples.append(pyoxigraph.Triple(node, n("sourceConstraint"), constraint))
-        if r.path and "://" in r.path and not r.path.startswith(("^", "(")):
-            triples.append(pyoxigraph.Triple(node, n("resultPath"), pyoxigraph.NamedNode(r.path)))
+        path = _path_node(r.path, node)
+        if path is not None:
+            triples.append(pyoxigraph.Triple(node, n("resultPath"), path[0]))
+            triples += path[1]
         if r.value is not None:
             value = parse_term(r.value)
             if value is not None:
                 triples.append(pyoxigraph.Triple(node, n("value"), value))
     return triples
+
+
+def _path_node(path: str | None, owner: pyoxigraph.BlankNode,
+               ) -> tuple[pyoxigraph.NamedNode | pyoxigraph.BlankNode,
+                          list[pyoxigraph.Triple]] | None:
+    """An IRI path as itself, an inverse path (``^ibmkg:p``) as ``[ sh:inversePath p ]``."""
+    if not path:
+        return None
+    if path.startswith("^") and " " not in path:
+        from ibmkg.curie import expand
+
+        try:
+            inner = path[2:-1] if path.startswith("^<") else expand(path[1:])
+            iri = pyoxigraph.NamedNode(inner)
+        except ValueError:
+            return None
+        blank = pyoxigraph.BlankNode(f"{owner.value}-path")
+        return blank, [pyoxigraph.Triple(blank, pyoxigraph.NamedNode(SH + "inversePath"), iri)]
+    named = _iri_or_none(path) if "://" in path and not path.startswith("(") else None
+    return None if named is None else (named, [])
 
 
 def _iri_or_none(text: str) -> pyoxigraph.NamedNode | None:
