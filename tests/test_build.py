@@ -35,7 +35,7 @@ def triples_of(path: Path, fmt: pyoxigraph.RdfFormat) -> set[pyoxigraph.Triple]:
 def test_fixture_build(project: Layout, fixture_data: LoadedData) -> None:
     result = build(project, reason=False)
     out = project.build
-    assert result.ok() and result.studies == 2 and result.triples == 51
+    assert result.ok() and result.studies == 2 and result.triples == 54
     assert {p.name for p in out.iterdir()} >= ARTIFACTS
     union = set(fixture_data.triples())
     for name, fmt in (("kg.ttl", pyoxigraph.RdfFormat.TURTLE),
