@@ -442,13 +442,18 @@ def run(mutants: Sequence[Mutant], context: Context, *, engine: Engine = ENGINE,
     :param context: the project and shapes.
     :param engine: the SHACL engine.
     :param shacl: run the shapes; with ``False`` only the Python checks run.
-    :param batch: mutants per validation run.
+    :param batch: at most this many mutants (all of one study) per validation run.
     :param progress: say on standard error how far it got.
     :returns: one outcome per mutant, in order.
     """
-    outcomes = []
-    for start in range(0, len(mutants), batch):
-        chunk = mutants[start:start + batch]
+    outcomes: dict[int, Outcome] = {}
+    # one study per batch: the batch holds one unmutated copy, and SHACL-SPARQL constraints
+    # that join across studies stay small
+    chunks = [group[i:i + batch] for slug in sorted({m.slug for m in mutants})
+              for group in [[m for m in mutants if m.slug == slug]]
+              for i in range(0, len(group), batch)]
+    done = 0
+    for chunk in chunks:
         graphs = list(context.base.graphs)
         index = SourceIndex(dict(context.base.index.subjects), dict(context.base.index.mentions),
                             dict(context.base.index.files), dict(context.base.index.texts))
@@ -466,11 +471,11 @@ def run(mutants: Sequence[Mutant], context: Context, *, engine: Engine = ENGINE,
             baseline = {_key(r, m.slug, "base") for r in by_file[f"mutants/{m.slug}-base.ttl"]}
             new = [r for r in by_file[shown[m.number]] if _key(r, m.slug, m.tag) not in baseline]
             at_line = [r for r in new if r.location is not None and r.location.line == m.line]
-            outcomes.append(Outcome(m, new, at_line))
+            outcomes[m.number] = Outcome(m, new, at_line)
+        done += len(chunk)
         if progress:
-            print(f"validated {min(start + batch, len(mutants))}/{len(mutants)} mutants",
-                  file=sys.stderr, flush=True)
-    return outcomes
+            print(f"validated {done}/{len(mutants)} mutants", file=sys.stderr, flush=True)
+    return [outcomes[m.number] for m in mutants]
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -513,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", type=Path, help="Markdown file whose table to replace")
-    parser.add_argument("--batch", type=int, default=40)
+    parser.add_argument("--batch", type=int, default=20)
     args = parser.parse_args(argv)
     layout = default_layout()
     mutants = generate(layout)
