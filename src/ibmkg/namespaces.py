@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from rdflib import Namespace
+if TYPE_CHECKING:
+    from rdflib import Namespace
 
 BASE: Final = "https://w3id.org/ibmkg/"
 
@@ -75,17 +76,35 @@ PREFIXES: Final[dict[str, str]] = {
     "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
 }
 
-IBMKG: Final = Namespace(PREFIXES["ibmkg"])
-STUDY: Final = Namespace(PREFIXES["study"])
-PUB: Final = Namespace(PREFIXES["pub"])
-REVIEW: Final = Namespace(PREFIXES["review"])
-MEASURE: Final = Namespace(PREFIXES["measure"])
-OUTCOME: Final = Namespace(PREFIXES["outcome"])
-WEAKNESS: Final = Namespace(PREFIXES["weakness"])
-PROV: Final = Namespace(PREFIXES["prov"])
-BIBO: Final = Namespace(PREFIXES["bibo"])
-SCHEMA: Final = Namespace(PREFIXES["schema"])
-IAO: Final = Namespace(PREFIXES["IAO"])
+#: rdflib namespaces, built on first use so that importing this module does not import rdflib
+#: (the compiled validator and ``ibmkg --help`` never need it).
+_NAMESPACES: Final = {"IBMKG": "ibmkg", "STUDY": "study", "PUB": "pub", "REVIEW": "review",
+                      "MEASURE": "measure", "OUTCOME": "outcome", "WEAKNESS": "weakness",
+                      "PROV": "prov", "BIBO": "bibo", "SCHEMA": "schema", "IAO": "IAO"}
+
+if TYPE_CHECKING:
+    IBMKG: Namespace
+    STUDY: Namespace
+    PUB: Namespace
+    REVIEW: Namespace
+    MEASURE: Namespace
+    OUTCOME: Namespace
+    WEAKNESS: Namespace
+    PROV: Namespace
+    BIBO: Namespace
+    SCHEMA: Namespace
+    IAO: Namespace
+
+
+def __getattr__(name: str) -> Namespace:
+    """Build ``IBMKG``, ``STUDY`` ... (rdflib namespaces) on first use."""
+    if name not in _NAMESPACES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace
+
+    namespace = Namespace(PREFIXES[_NAMESPACES[name]])
+    globals()[name] = namespace
+    return namespace
 
 # --- compacting and expanding (helpers; the map above is the single source) ----------------
 

@@ -1,0 +1,185 @@
+"""Rewrite a SHACL-SPARQL ``sh:select`` so that one query checks every focus node at once.
+
+SHACL runs a SPARQL-based constraint once per focus node with ``$this`` pre-bound
+(https://www.w3.org/TR/shacl/#pre-binding). A whole-graph engine instead binds ``?this`` by
+the shape's target pattern: the pattern is put at the start of every group that mentions
+``$this`` (the ``WHERE`` clause, each sub-select, each ``UNION`` branch, ``OPTIONAL`` and
+``MINUS`` bodies), so every part of the query sees exactly the focus nodes, as it would under
+pre-binding, and the solutions carry ``?this``. Bodies of ``EXISTS`` need nothing: they are
+evaluated with the outer solution substituted.
+
+The rewrite is refused (:class:`NotCompilable`) where it would not mean the same: a
+sub-select that uses ``$this`` without projecting it, ``LIMIT``/``OFFSET`` or a top-level
+aggregate that would count across focus nodes, ``GRAPH``/``SERVICE``, ``$shapesGraph``. The
+caller then leaves the shape to pySHACL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ibmkg._lexing import SHARED_TOKENS
+
+__all__ = ["NotCompilable", "rewrite_select"]
+
+
+class NotCompilable(Exception):
+    """This construct is left to pySHACL (the reason is the message)."""
+
+
+_TOKEN = re.compile(SHARED_TOKENS + r"""
+  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-.:]*[A-Za-z0-9_\-:]|[A-Za-z_])
+  | (?P<other>.)
+""", re.VERBOSE | re.DOTALL)
+
+_CORRELATED = {"EXISTS"}
+_REFUSED_WORDS = {"GRAPH", "SERVICE", "LIMIT", "OFFSET"}
+_AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
+
+
+@dataclass
+class _Token:
+    kind: str
+    text: str
+
+
+@dataclass
+class _Group:
+    """An open ``{``: where it is in the token list, and what it is."""
+
+    index: int
+    kind: str  # "where", "plain", "wrapper" (the braces around a sub-select), "exists"
+    select: int | None  # for "where": index of its SELECT token
+    mentions: bool = False
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            tokens.append(_Token("ws", " " if kind == "ws" else "\n"))
+            continue
+        tokens.append(_Token(kind, match.group(0)))
+    return tokens
+
+
+def rewrite_select(select: str, focus: str, *, path: str | None = None,
+                   current_shape: str | None = None) -> str:
+    """Rewrite a ``sh:select`` query (without its prefixes) to run over all focus nodes.
+
+    :param select: the query text, ``$this`` pre-bound in SHACL's sense.
+    :param focus: a SPARQL group pattern that binds ``?this`` to the focus nodes.
+    :param path: the SPARQL path that replaces ``$PATH`` (property shapes).
+    :param current_shape: the IRI that replaces ``$currentShape``.
+    :returns: a query whose solutions carry ``?this``.
+    :raises NotCompilable: when the rewrite would not mean what pre-binding means.
+
+    >>> print(rewrite_select("SELECT $this WHERE { FILTER NOT EXISTS { $this a <urn:C> } }",
+    ...                      "?this a <urn:D> ."))
+    SELECT ?this WHERE {  ?this a <urn:D> .  FILTER NOT EXISTS { ?this a <urn:C> } }
+    """
+    tokens = _tokens(select)
+    for token in tokens:
+        if token.kind == "var":
+            name = token.text[1:]
+            if name == "this":
+                token.text = "?this"
+            elif name == "PATH":
+                if path is None:
+                    raise NotCompilable("$PATH outside a property shape")
+                token.text = path
+            elif name == "currentShape":
+                if current_shape is None:
+                    raise NotCompilable("$currentShape of a blank shape")
+                token.text = f"<{current_shape}>"
+            elif name == "shapesGraph":
+                raise NotCompilable("$shapesGraph")
+        elif token.kind == "word" and token.text.upper() in _REFUSED_WORDS:
+            raise NotCompilable(f"{token.text.upper()} in a SPARQL constraint")
+        elif token.kind == "word" and token.text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
+            raise NotCompilable("not a SELECT query")
+    significant = [i for i, t in enumerate(tokens) if t.kind != "ws"]
+    inserts: list[tuple[int, str]] = []  # (after this token, text)
+    stack: list[_Group] = []
+    selects: list[int] = []  # SELECT tokens whose WHERE group has not opened yet
+    for position, i in enumerate(significant):
+        token = tokens[i]
+        upper = token.text.upper() if token.kind == "word" else ""
+        if upper == "SELECT":
+            selects.append(i)
+        elif token.kind == "open":
+            before = tokens[significant[position - 1]].text.upper() if position else ""
+            after = tokens[significant[position + 1]].text.upper() \
+                if position + 1 < len(significant) else ""
+            if selects:  # a select clause holds no braces: this is its WHERE group
+                stack.append(_Group(i, "where", selects.pop()))
+            elif after == "SELECT":
+                stack.append(_Group(i, "wrapper", None))
+            elif before in _CORRELATED:
+                stack.append(_Group(i, "exists", None))
+            else:
+                stack.append(_Group(i, "plain", None))
+        elif token.kind == "close":
+            if not stack:
+                raise NotCompilable("unbalanced braces")
+            group = stack.pop()
+            if group.mentions and group.kind in ("where", "plain"):
+                inserts.append((group.index, f" {focus} "))
+            if group.kind == "where" and group.select is not None:
+                inserts += _check_select(tokens, group.select, group.index, i, group.mentions,
+                                         outer=not stack)
+            if stack and group.mentions:
+                stack[-1].mentions = True
+        elif token.kind == "var" and token.text == "?this" and stack:
+            stack[-1].mentions = True
+    if stack:
+        raise NotCompilable("unbalanced braces")
+    where = next((i for i, t in enumerate(tokens) if t.kind == "open"), None)
+    if where is None:
+        raise NotCompilable("no WHERE clause")
+    if all(index != where for index, _ in inserts):
+        inserts.append((where, f" {focus} "))
+    for index, text in sorted(inserts, key=lambda x: x[0], reverse=True):
+        tokens.insert(index + 1, _Token("focus", text))
+    return "".join(t.text for t in tokens)
+
+
+def _check_select(tokens: list[_Token], select: int, where: int, end: int, mentions: bool,
+                  *, outer: bool) -> list[tuple[int, str]]:
+    """Refuse a (sub-)select whose meaning depends on evaluating it once per focus node."""
+    head = [t for t in tokens[select + 1:where] if t.kind != "ws"]
+    tail: list[_Token] = []
+    depth = 0
+    for t in tokens[end + 1:]:
+        if t.kind == "open":
+            depth += 1
+        elif t.kind == "close":
+            if depth == 0:
+                break
+            depth -= 1
+        if depth == 0 and t.kind != "ws":
+            tail.append(t)
+    projects_this = any(t.text == "?this" for t in head) or any(t.text == "*" for t in head)
+    aggregated = any(t.text.upper() in _AGGREGATES for t in head) or \
+        any(t.text.upper() == "GROUP" for t in tail)
+    grouped_by_this = any(t.text == "?this" for t in tail)
+    if outer:
+        if not any(t.text == "?this" for t in head) and not any(t.text == "*" for t in head):
+            if aggregated:
+                raise NotCompilable("an aggregate over all focus nodes")
+            index = select
+            for j in range(select + 1, where):
+                if tokens[j].text.upper() in ("DISTINCT", "REDUCED"):
+                    index = j
+            return [(index, " ?this ")]
+        if aggregated and not grouped_by_this:
+            raise NotCompilable("an aggregate over all focus nodes")
+        return []
+    if mentions and (not projects_this or (aggregated and not grouped_by_this)):
+        raise NotCompilable("a sub-select that uses $this without projecting it")
+    return []
