@@ -21,9 +21,12 @@ _pass = click.make_pass_decorator(Context)
               default="none", show_default=True, help="pySHACL inference before validating.")
 @click.option("--check-shapes", is_flag=True,
               help="Also validate the shapes against SHACL-for-SHACL.")
+@click.option("--engine", type=click.Choice(["compiled", "pyshacl"]), default="compiled",
+              show_default=True, help="compiled: whole-graph SPARQL on pyoxigraph (pySHACL for "
+              "any shape it cannot compile); pyshacl: the reference engine. Same results.")
 @_pass
 def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, inference: str,
-             check_shapes: bool) -> None:
+             check_shapes: bool, engine: str) -> None:
     """Validate the data (or the given data files) against shapes/ and the checks.
 
     Prints one line per result with its study and file:line, then a summary; exits 1 when a
@@ -34,6 +37,8 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
     from ibmkg.queries import load_catalogue
     from ibmkg.validation import format_report, validate_project, validate_shapes
 
+    if engine == "compiled":
+        from ibmkg.validation.compiled import validate_project_compiled as validate_project
     layout = ctx.layout()
     if paths:
         data = load_dataset(layout.ontology, list(paths), layout=layout,

@@ -1,11 +1,10 @@
-"""Compile SHACL shapes into whole-graph SPARQL checks (the core constraint components).
+"""Compile SHACL shapes into plans that :mod:`ibmkg.validation.evaluate` runs over a whole graph.
 
-Each targeted shape becomes a list of :class:`Check`: one SPARQL query per constraint, run once
-over the whole data graph with ``?this`` bound by the shape's targets (the approach of
-SHACL-to-SPARQL engines), returning the violating focus nodes and values. A few checks keep
-a Python test on the rows (``sh:pattern``, lengths, ill-typed literals) so that they mean
-exactly what pySHACL means. A shape that uses a construct not compiled here raises
-:class:`~ibmkg.validation.compile_sparql.NotCompilable` and is left whole to pySHACL.
+Each targeted shape becomes a :class:`CompiledShape`: its targets and one :class:`Unit` per
+shape (the node shape and each property shape) holding its paths, parameters and its
+SPARQL-based constraints, the latter rewritten to run once over all focus nodes
+(:mod:`ibmkg.validation.compile_sparql`). A shape that uses a construct not compiled here
+raises :class:`~ibmkg.validation.compile_sparql.NotCompilable` and is left whole to pySHACL.
 
 Specification: https://www.w3.org/TR/shacl/#core-components
 """
@@ -20,9 +19,8 @@ import pyoxigraph
 
 from ibmkg.namespaces import PREFIXES, curie_for
 from ibmkg.validation.compile_sparql import NotCompilable, rewrite_select
-from ibmkg.validation.lexical import ill_typed, may_be_ill_typed
 
-__all__ = ["Check", "ShapesGraph", "compile_shape"]
+__all__ = ["CompiledShape", "Path", "ShapesGraph", "SparqlConstraint", "Unit", "compile_shape"]
 
 SH = "http://www.w3.org/ns/shacl#"
 _RDF = PREFIXES["rdf"]
@@ -89,6 +87,17 @@ class ShapesGraph:
             node = rest
         return members
 
+    def component_parameters(self) -> set[str]:
+        """The parameters of constraint components declared in the shapes graph (SHACL-SPARQL).
+
+        :returns: parameter predicate IRIs.
+        """
+        found = set()
+        for props in self.by_subject.values():  # typed sh:ConstraintComponent or a subclass
+            for parameter in props.get(SH + "parameter", []):
+                found |= {p.value for p in self.objects(parameter, SH + "path")}
+        return found
+
     def targeted(self) -> list[Term]:
         """The shapes that have targets (explicit, or implicit class targets), sorted.
 
@@ -110,100 +119,133 @@ class ShapesGraph:
         return _RDFS + "Class" in types and bool({SH + "NodeShape", SH + "PropertyShape"}
                                                  & types)
 
-    def path(self, node: Term) -> tuple[str, str]:
-        """A SHACL path as a SPARQL path and as the text the report shows.
+    def path(self, node: Term) -> Path:
+        """A SHACL path as a path tree, a SPARQL path and the text the report shows.
 
         :param node: the path node.
-        :returns: (SPARQL path, display text).
+        :returns: the path.
         :raises NotCompilable: for a malformed path.
         """
         if isinstance(node, pyoxigraph.NamedNode):
-            return f"<{node.value}>", node.value
+            return Path("iri", (), node, f"<{node.value}>", node.value)
         if isinstance(node, pyoxigraph.Literal):
             raise NotCompilable("a literal as a path")
+        if self.one(node, _RDF + "first") is not None:  # a list wins, as in pySHACL
+            parts = tuple(self.path(p) for p in self.items(node))
+            return Path("/", parts, None, "(" + "/".join(p.sparql for p in parts) + ")",
+                        "/".join(_show(p.text) for p in parts))
         inverse = self.one(node, SH + "inversePath")
         if inverse is not None:
-            sparql, text = self.path(inverse)
-            return f"^({sparql})", "^" + _show(text)
+            inner = self.path(inverse)
+            return Path("inverse", (inner,), None, f"^({inner.sparql})", "^" + _show(inner.text))
         for prop, suffix in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"),
                              ("zeroOrOnePath", "?")):
-            inner = self.one(node, SH + prop)
-            if inner is not None:
-                sparql, text = self.path(inner)
-                return f"({sparql}){suffix}", f"({_show(text)}){suffix}"
+            operand = self.one(node, SH + prop)
+            if operand is not None:
+                inner = self.path(operand)
+                return Path(suffix, (inner,), None, f"({inner.sparql}){suffix}",
+                            f"({_show(inner.text)}){suffix}")
         alternatives = self.one(node, SH + "alternativePath")
         if alternatives is not None:
-            parts = [self.path(p) for p in self.items(alternatives)]
-            return ("(" + "|".join(s for s, _ in parts) + ")",
-                    "(" + "|".join(_show(t) for _, t in parts) + ")")
-        if self.one(node, _RDF + "first") is not None:
-            parts = [self.path(p) for p in self.items(node)]
-            return "(" + "/".join(s for s, _ in parts) + ")", "/".join(_show(t) for _, t in parts)
+            parts = tuple(self.path(p) for p in self.items(alternatives))
+            return Path("|", parts, None, "(" + "|".join(p.sparql for p in parts) + ")",
+                        "(" + "|".join(_show(p.text) for p in parts) + ")")
         raise NotCompilable("an unknown kind of path")
 
 
 def _show(iri: str) -> str:
-    if iri.startswith("_:") or iri.startswith("^") or " " in iri or iri[:1] in "/(":
+    """Show a path part as the pySHACL adapter does (the same rule, so the texts are equal)."""
+    if iri.startswith("_:") or iri.startswith("^") or " " in iri or iri[:1] == "/":
         return iri
     return curie_for(iri) or f"<{iri}>"
 
 
-@dataclass
-class Check:
-    """One compiled constraint: a query, and how its rows become results.
+@dataclass(frozen=True)
+class Path:
+    """A SHACL property path.
 
-    :param query: SPARQL; its solutions bind ``?this`` and, where a value is reported, ``?v``
-        (and ``?p`` for ``sh:closed``, or the variables of a SPARQL-based constraint).
-    :param shape: the shape whose constraint this is (``sh:sourceShape``).
-    :param component: the constraint component IRI.
-    :param severity: the severity IRI's local name.
-    :param path: the result path text, if any.
-    :param messages: the shape's (and constraint's) messages.
-    :param keep: a Python test on the value, for checks SPARQL cannot state exactly.
-    :param report_value: whether ``?v`` is reported as ``sh:value``.
-    :param constraint: the ``sh:sourceConstraint`` (SPARQL-based constraints).
-    :param value_is_focus: report the focus node as value when the query binds none.
+    :param kind: ``iri``, ``inverse``, ``/`` (sequence), ``|`` (alternatives), ``*``, ``+``, ``?``.
+    :param parts: the operands.
+    :param iri: the predicate of an ``iri`` path.
+    :param sparql: the same path in SPARQL.
+    :param text: the path as the report shows it.
     """
 
+    kind: str
+    parts: tuple[Path, ...]
+    iri: pyoxigraph.NamedNode | None
+    sparql: str
+    text: str
+
+    def predicates(self, *, inverse: bool = False) -> set[tuple[str, bool]]:
+        """The predicates walked, each with whether it is walked backwards.
+
+        :param inverse: whether this path is itself walked backwards.
+        :returns: (predicate IRI, backwards) pairs.
+        """
+        if self.iri is not None:
+            return {(self.iri.value, inverse)}
+        flip = inverse != (self.kind == "inverse")
+        return {p for part in self.parts for p in part.predicates(inverse=flip)}
+
+
+@dataclass
+class SparqlConstraint:
+    """A SPARQL-based constraint, rewritten to run once over all focus nodes.
+
+    :param node: the constraint node (``sh:sourceConstraint``).
+    :param query: the rewritten query with its PREFIX lines.
+    :param messages: the constraint's own messages.
+    """
+
+    node: Term
     query: str
-    shape: Term
-    component: str
-    severity: str
-    path: str | None
     messages: list[pyoxigraph.Literal]
-    keep: Callable[[Term], bool] | None = None
-    report_value: bool = True
-    constraint: Term | None = None
-    value_is_focus: bool = False
-    extra_messages: list[pyoxigraph.Literal] = field(default_factory=list)
 
 
-def _nt(term: Term) -> str:
-    if isinstance(term, pyoxigraph.BlankNode):
-        raise NotCompilable("a blank node as a constraint parameter")
-    return str(term)
+@dataclass
+class Unit:
+    """The constraints of one shape (a node shape, or one of its property shapes).
+
+    :param shape: the shape (``sh:sourceShape``).
+    :param path: its path; None for a node shape (the value node is the focus node).
+    :param severity: ``Violation``, ``Warning`` or ``Info``.
+    :param messages: the shape's messages.
+    :param params: constraint parameter IRI -> its values in the shapes graph.
+    :param lists: list-valued parameters (``sh:in``, ``sh:languageIn``, ...) -> members.
+    :param sparql: the SPARQL-based constraints.
+    :param closed_allowed: the predicates a closed shape allows, or None when not closed.
+    """
+
+    shape: Term
+    path: Path | None
+    severity: str
+    messages: list[pyoxigraph.Literal]
+    params: dict[str, list[Term]]
+    lists: dict[str, list[list[Term]]] = field(default_factory=dict)
+    sparql: list[SparqlConstraint] = field(default_factory=list)
+    closed_allowed: frozenset[str] | None = None
 
 
-def _focus(graph: ShapesGraph, shape: Term) -> str:
-    """A group pattern binding ``?this`` to the focus nodes of the shape's targets."""
-    branches = []
-    nodes = graph.objects(shape, SH + "targetNode")
-    if nodes:
-        branches.append("VALUES ?this { " + " ".join(_nt(n) for n in nodes) + " }")
-    classes = list(graph.objects(shape, SH + "targetClass"))
-    if graph.implicit_class(shape):
-        classes.append(shape)
-    branches += [f"?this {_TYPE} {_nt(c)} ." for c in classes]
-    branches += [f"?this {_nt(p)} ?_any ." for p in graph.objects(shape, SH + "targetSubjectsOf")]
-    branches += [f"?_any {_nt(p)} ?this ." for p in graph.objects(shape, SH + "targetObjectsOf")]
-    if graph.objects(shape, SH + "target"):
-        raise NotCompilable("a SPARQL-based target")
-    if not branches:
-        raise NotCompilable("a shape without targets")
-    union = branches[0] if len(branches) == 1 else \
-        " UNION ".join("{ " + b + " }" for b in branches)
-    # DISTINCT: a node typed with a class and its subclass is one focus node, counted once.
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+@dataclass
+class CompiledShape:
+    """A targeted shape: its targets and the units to evaluate on its focus nodes.
+
+    :param node: the shape.
+    :param targets: (kind, term) with kind ``node``, ``class``, ``subjectsOf``, ``objectsOf``.
+    :param units: the shape's own constraints, then each property shape's.
+    """
+
+    node: Term
+    targets: list[tuple[str, Term]]
+    units: list[Unit]
+
+
+#: Constraint parameters evaluated on value nodes, and those whose value is an RDF list.
+_PARAMS = ("class", "datatype", "nodeKind", "minCount", "maxCount", "hasValue", "pattern",
+           "flags", "minLength", "maxLength", "minInclusive", "minExclusive", "maxInclusive",
+           "maxExclusive", "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals")
+_LIST_PARAMS = ("in", "languageIn")
 
 
 def _severity(graph: ShapesGraph, shape: Term) -> str:
@@ -225,20 +267,57 @@ def _deactivated(graph: ShapesGraph, node: Term) -> bool:
     return isinstance(flag, pyoxigraph.Literal) and flag.value in ("true", "1")
 
 
+def _true(term: Term | None) -> bool:
+    return isinstance(term, pyoxigraph.Literal) and term.value in ("true", "1")
+
+
+def _nt(term: Term) -> str:
+    if isinstance(term, pyoxigraph.BlankNode):
+        raise NotCompilable("a blank node where a SPARQL term is needed")
+    return str(term)
+
+
+def _focus_pattern(targets: list[tuple[str, Term]]) -> str:
+    """A group pattern binding ``?this`` to the focus nodes (for SPARQL-based constraints)."""
+    branches = []
+    nodes = [t for kind, t in targets if kind == "node"]
+    if nodes:
+        branches.append("VALUES ?this { " + " ".join(_nt(n) for n in nodes) + " }")
+    for kind, term in targets:
+        if kind == "class":
+            branches.append(f"?this {_TYPE} {_nt(term)} .")
+        elif kind == "subjectsOf":
+            branches.append(f"?this {_nt(term)} ?_any .")
+        elif kind == "objectsOf":
+            branches.append(f"?_any {_nt(term)} ?this .")
+    union = branches[0] if len(branches) == 1 else \
+        " UNION ".join("{ " + b + " }" for b in branches)
+    # DISTINCT: a node typed with a class and its subclass is one focus node, counted once.
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+
 def compile_shape(graph: ShapesGraph, shape: Term, prefixes: Callable[[Term], str],
-                  ) -> list[Check]:
-    """Compile one targeted shape (with its property shapes) into checks.
+                  ) -> CompiledShape:
+    """Compile one targeted shape (with its property shapes).
 
     :param graph: the shapes graph.
     :param shape: the targeted shape.
     :param prefixes: the PREFIX lines of a SPARQL-based constraint.
-    :returns: the checks.
+    :returns: the compiled shape (no units when it is deactivated).
     :raises NotCompilable: when the shape uses something not compiled here.
     """
+    if graph.objects(shape, SH + "target"):
+        raise NotCompilable("a SPARQL-based target")
+    targets: list[tuple[str, Term]] = [("node", t) for t in graph.objects(shape, SH + "targetNode")]
+    targets += [("class", c) for c in graph.objects(shape, SH + "targetClass")]
+    if graph.implicit_class(shape):
+        targets.append(("class", shape))
+    targets += [("subjectsOf", p) for p in graph.objects(shape, SH + "targetSubjectsOf")]
+    targets += [("objectsOf", p) for p in graph.objects(shape, SH + "targetObjectsOf")]
     if _deactivated(graph, shape):
-        return []
-    focus = _focus(graph, shape)
-    checks = _shape_checks(graph, shape, focus, prefixes)
+        return CompiledShape(shape, targets, [])
+    focus = _focus_pattern(targets) if targets else ""
+    units = [_unit(graph, shape, focus, prefixes)]
     if graph.one(shape, SH + "path") is None:
         for prop in graph.objects(shape, SH + "property"):
             if _deactivated(graph, prop):
@@ -247,179 +326,66 @@ def compile_shape(graph: ShapesGraph, shape: Term, prefixes: Callable[[Term], st
                 raise NotCompilable("a property shape without sh:path")
             if graph.objects(prop, SH + "property"):
                 raise NotCompilable("a property shape nested in a property shape")
-            checks += _shape_checks(graph, prop, focus, prefixes)
+            units.append(_unit(graph, prop, focus, prefixes))
     elif graph.objects(shape, SH + "property"):
         raise NotCompilable("a property shape nested in a property shape")
-    return checks
+    return CompiledShape(shape, targets, units)
 
 
-def _shape_checks(graph: ShapesGraph, shape: Term, focus: str,
-                  prefixes: Callable[[Term], str]) -> list[Check]:
+def _unit(graph: ShapesGraph, shape: Term, focus: str,
+          prefixes: Callable[[Term], str]) -> Unit:
     props = graph.by_subject.get(shape, {})
     used = set(props) & UNSUPPORTED
     if used:
         raise NotCompilable(f"{sorted(used)[0]} is not compiled")
+    if set(props) & graph.component_parameters():
+        raise NotCompilable("a SPARQL-based constraint component")
     path_node = graph.one(shape, SH + "path")
-    path, path_text = graph.path(path_node) if path_node is not None else (None, None)
-    severity = _severity(graph, shape)
-    messages = _messages(graph, shape)
-    values = f"?this {path} ?v ." if path else "BIND (?this AS ?v)"
-    checks: list[Check] = []
-
-    def add(component: str, where: str, *, select: str = "?this ?v",
-            keep: Callable[[Term], bool] | None = None, report_value: bool = True) -> None:
-        checks.append(Check(f"SELECT DISTINCT {select} WHERE {{ {focus} {where} }}", shape,
-                            SH + component, severity, path_text, messages, keep=keep,
-                            report_value=report_value))
-
-    for cls in graph.objects(shape, SH + "class"):
-        add("ClassConstraintComponent",
-            f"{values} FILTER NOT EXISTS {{ ?v {_TYPE} {_nt(cls)} }}")
-    for datatype in graph.objects(shape, SH + "datatype"):
-        _datatype(add, values, _nt(datatype), datatype.value)
-    for kind in graph.objects(shape, SH + "nodeKind"):
-        test = _NODE_KINDS.get(kind.value.removeprefix(SH))
-        if test is None:
-            raise NotCompilable("an unknown sh:nodeKind")
-        add("NodeKindConstraintComponent", f"{values} FILTER (!({test}))")
-    for count in graph.objects(shape, SH + "minCount"):
-        if path is None:
-            raise NotCompilable("sh:minCount on a node shape")
-        if int(count.value) > 0:
-            checks.append(Check(
-                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?v) < {int(count.value)})", shape,
-                SH + "MinCountConstraintComponent", severity, path_text, messages,
-                report_value=False))
-    for count in graph.objects(shape, SH + "maxCount"):
-        if path is None:
-            raise NotCompilable("sh:maxCount on a node shape")
-        checks.append(Check(
-            f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} GROUP BY ?this "
-            f"HAVING (COUNT(DISTINCT ?v) > {int(count.value)})", shape,
-            SH + "MaxCountConstraintComponent", severity, path_text, messages,
-            report_value=False))
-    for members in graph.objects(shape, SH + "in"):
-        allowed = " || ".join(f"sameTerm(?v, {_nt(m)})" for m in graph.items(members))
-        add("InConstraintComponent", f"{values} FILTER (!({allowed or 'false'}))")
-    for value in graph.objects(shape, SH + "hasValue"):
-        if path is None:
-            add("HasValueConstraintComponent", f"FILTER (!sameTerm(?this, {_nt(value)}))",
-                select="?this", report_value=False)
-        else:
-            add("HasValueConstraintComponent",
-                f"FILTER NOT EXISTS {{ ?this {path} ?hv FILTER (sameTerm(?hv, {_nt(value)})) }}",
-                select="?this", report_value=False)
-    for bound, component, op in (("minInclusive", "MinInclusive", ">="),
-                                 ("minExclusive", "MinExclusive", ">"),
-                                 ("maxInclusive", "MaxInclusive", "<="),
-                                 ("maxExclusive", "MaxExclusive", "<")):
-        for limit in graph.objects(shape, SH + bound):
-            add(component + "ConstraintComponent",
-                f"{values} FILTER (!COALESCE(?v {op} {_nt(limit)}, false))")
-    _text_checks(graph, shape, add, values)
-    _pair_checks(graph, shape, add, values, path)
+    path = graph.path(path_node) if path_node is not None else None
+    params = {name: props[SH + name] for name in _PARAMS if SH + name in props}
+    for name in ("minCount", "maxCount", "minLength", "maxLength"):
+        for value in params.get(name, []):
+            if not (isinstance(value, pyoxigraph.Literal) and value.value.isdigit()):
+                raise NotCompilable(f"sh:{name} that is not a non-negative integer")
+    if path is None and {"minCount", "maxCount", "uniqueLang", "lessThan",
+                         "lessThanOrEquals"} & set(params):
+        raise NotCompilable("a property-shape parameter on a node shape")
+    for name in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive"):
+        for value in params.get(name, []):
+            _nt(value)
+    for name in ("class", "datatype", "equals", "disjoint", "lessThan", "lessThanOrEquals",
+                 "nodeKind"):
+        for value in params.get(name, []):
+            if not isinstance(value, pyoxigraph.NamedNode):
+                raise NotCompilable(f"sh:{name} that is not an IRI")
+    for pattern in params.get("pattern", []):
+        try:
+            re.compile(pattern.value)
+        except re.error as error:
+            raise NotCompilable("a pattern Python cannot compile") from error
+    lists = {name: [graph.items(head) for head in props[SH + name]]
+             for name in _LIST_PARAMS if SH + name in props}
+    closed = None
     if _true(graph.one(shape, SH + "closed")):
-        _closed(graph, shape, add)
+        allowed = {p.value for prop in graph.objects(shape, SH + "property")
+                   for p in graph.objects(prop, SH + "path")
+                   if isinstance(p, pyoxigraph.NamedNode)}
+        for ignored in graph.objects(shape, SH + "ignoredProperties"):
+            allowed |= {t.value for t in graph.items(ignored)}
+        closed = frozenset(allowed)
+    unit = Unit(shape, path, _severity(graph, shape), _messages(graph, shape), params, lists,
+                closed_allowed=closed)
     for constraint in graph.objects(shape, SH + "sparql"):
-        checks += _sparql(graph, shape, constraint, focus, path, path_text, severity, messages,
-                          prefixes)
-    return checks
-
-
-_NODE_KINDS = {
-    "IRI": "isIRI(?v)", "BlankNode": "isBlank(?v)", "Literal": "isLiteral(?v)",
-    "BlankNodeOrIRI": "!isLiteral(?v)", "BlankNodeOrLiteral": "!isIRI(?v)",
-    "IRIOrLiteral": "!isBlank(?v)",
-}
-
-
-def _true(term: Term | None) -> bool:
-    return isinstance(term, pyoxigraph.Literal) and term.value in ("true", "1")
-
-
-def _datatype(add: Callable[..., None], values: str, datatype: str, iri: str) -> None:
-    if iri in (_RDFS + "Literal", _RDFS + "Datatype"):
-        add("DatatypeConstraintComponent", f"{values} FILTER (!isLiteral(?v))")
-        return
-    add("DatatypeConstraintComponent",
-        f"{values} FILTER (!isLiteral(?v) || !sameTerm(datatype(?v), {datatype}))")
-    if may_be_ill_typed(iri):
-        add("DatatypeConstraintComponent",
-            f"{values} FILTER (isLiteral(?v) && sameTerm(datatype(?v), {datatype}))",
-            keep=lambda v: isinstance(v, pyoxigraph.Literal) and ill_typed(v.value, iri))
-
-
-_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
-
-
-def _text_checks(graph: ShapesGraph, shape: Term, add: Callable[..., None], values: str) -> None:
-    for pattern in graph.objects(shape, SH + "pattern"):
-        flags = 0
-        for flag_text in graph.objects(shape, SH + "flags"):
-            for letter in flag_text.value:
-                flags |= _FLAGS.get(letter, 0)
-        regex = re.compile(pattern.value, flags)
-        add("PatternConstraintComponent", values,
-            keep=lambda v, regex=regex: isinstance(v, pyoxigraph.BlankNode)
-            or not regex.search(v.value))
-    for bound, component in (("minLength", "MinLength"), ("maxLength", "MaxLength")):
-        for limit in graph.objects(shape, SH + bound):
-            n = int(limit.value)
-            add(component + "ConstraintComponent", values,
-                keep=lambda v, n=n, low=bound == "minLength": isinstance(v, pyoxigraph.BlankNode)
-                or (len(v.value) < n if low else len(v.value) > n))
-    for tags in graph.objects(shape, SH + "languageIn"):
-        matches = " || ".join(f"langMatches(lang(?v), {_nt(t)})" for t in graph.items(tags))
-        add("LanguageInConstraintComponent",
-            f"{values} FILTER (!isLiteral(?v) || !({matches or 'false'}))")
-
-
-def _pair_checks(graph: ShapesGraph, shape: Term, add: Callable[..., None], values: str,
-                 path: str | None) -> None:
-    if _true(graph.one(shape, SH + "uniqueLang")):
-        if path is None:
-            raise NotCompilable("sh:uniqueLang on a node shape")
-        add("UniqueLangConstraintComponent",
-            f"?this {path} ?v . ?this {path} ?w . FILTER (lang(?v) != '' && "
-            f"lang(?v) = lang(?w) && !sameTerm(?v, ?w))", select="?this", report_value=False)
-    for other in graph.objects(shape, SH + "equals"):
-        p2 = _nt(other)
-        add("EqualsConstraintComponent", f"{values} FILTER NOT EXISTS {{ ?this {p2} ?v }}")
-        own = f"?this {path} ?v" if path else "FILTER (sameTerm(?v, ?this))"
-        add("EqualsConstraintComponent", f"?this {p2} ?v . FILTER NOT EXISTS {{ {own} }}")
-    for other in graph.objects(shape, SH + "disjoint"):
-        add("DisjointConstraintComponent", f"{values} ?this {_nt(other)} ?v .")
-    for name, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
-        for other in graph.objects(shape, SH + name):
-            if path is None:
-                raise NotCompilable(f"sh:{name} on a node shape")
-            component = name[0].upper() + name[1:] + "ConstraintComponent"
-            add(component,
-                f"{values} ?this {_nt(other)} ?o . FILTER (!COALESCE(?v {op} ?o, false))")
-
-
-def _closed(graph: ShapesGraph, shape: Term, add: Callable[..., None]) -> None:
-    allowed = {p.value for prop in graph.objects(shape, SH + "property")
-               for p in graph.objects(prop, SH + "path") if isinstance(p, pyoxigraph.NamedNode)}
-    for ignored in graph.objects(shape, SH + "ignoredProperties"):
-        allowed |= {t.value for t in graph.items(ignored)}
-    test = " && ".join(f"?p != <{iri}>" for iri in sorted(allowed)) or "true"
-    add("ClosedConstraintComponent", f"?this ?p ?v . FILTER ({test})",
-        select="?this ?p ?v")
-
-
-def _sparql(graph: ShapesGraph, shape: Term, constraint: Term, focus: str, path: str | None,
-            path_text: str | None, severity: str, messages: list[pyoxigraph.Literal],
-            prefixes: Callable[[Term], str]) -> list[Check]:
-    if _deactivated(graph, constraint):
-        return []
-    select = graph.one(constraint, SH + "select")
-    if select is None:
-        raise NotCompilable("a SPARQL constraint without sh:select")
-    current = shape.value if isinstance(shape, pyoxigraph.NamedNode) else None
-    query = rewrite_select(select.value, focus, path=path, current_shape=current)
-    return [Check(prefixes(constraint) + query, shape, SH + "SPARQLConstraintComponent",
-                  severity, path_text, messages, constraint=constraint,
-                  value_is_focus=path is None,
-                  extra_messages=_messages(graph, constraint))]
+        if _deactivated(graph, constraint):
+            continue
+        select = graph.one(constraint, SH + "select")
+        if select is None:
+            raise NotCompilable("a SPARQL constraint without sh:select")
+        if not focus:
+            continue
+        current = shape.value if isinstance(shape, pyoxigraph.NamedNode) else None
+        query = rewrite_select(select.value, focus, path=path.sparql if path else None,
+                               current_shape=current)
+        unit.sparql.append(SparqlConstraint(constraint, prefixes(constraint) + query,
+                                            _messages(graph, constraint)))
+    return unit

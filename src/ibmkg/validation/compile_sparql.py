@@ -37,7 +37,8 @@ _TOKEN = re.compile(SHARED_TOKENS + r"""
 """, re.VERBOSE | re.DOTALL)
 
 _CORRELATED = {"EXISTS"}
-_REFUSED_WORDS = {"GRAPH", "SERVICE", "LIMIT", "OFFSET"}
+#: Not allowed with pre-binding (MINUS, VALUES, SERVICE: SHACL 5.2.1), or not per focus node.
+_REFUSED_WORDS = {"GRAPH", "SERVICE", "LIMIT", "OFFSET", "MINUS", "VALUES"}
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 
 
@@ -104,6 +105,9 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
         elif token.kind == "word" and token.text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
             raise NotCompilable("not a SELECT query")
     significant = [i for i, t in enumerate(tokens) if t.kind != "ws"]
+    for before, after in zip(significant, significant[1:], strict=False):
+        if tokens[before].text.upper() == "AS" and tokens[after].text == "?this":
+            raise NotCompilable("AS ?this (SHACL 5.2.1)")
     inserts: list[tuple[int, str]] = []  # (after this token, text)
     stack: list[_Group] = []
     selects: list[int] = []  # SELECT tokens whose WHERE group has not opened yet
@@ -180,6 +184,6 @@ def _check_select(tokens: list[_Token], select: int, where: int, end: int, menti
         if aggregated and not grouped_by_this:
             raise NotCompilable("an aggregate over all focus nodes")
         return []
-    if mentions and (not projects_this or (aggregated and not grouped_by_this)):
-        raise NotCompilable("a sub-select that uses $this without projecting it")
+    if not projects_this or (mentions and aggregated and not grouped_by_this):
+        raise NotCompilable("a sub-select that does not project $this (SHACL 5.2.1)")
     return []

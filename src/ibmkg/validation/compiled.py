@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
@@ -32,10 +33,14 @@ from ibmkg.validation import (
     _study_labels,
     select_shapes,
 )
-from ibmkg.validation.compile_core import SH, Check, ShapesGraph, Term, compile_shape
+from ibmkg.validation.compile_core import SH, CompiledShape, ShapesGraph, Term, compile_shape
 from ibmkg.validation.compile_sparql import NotCompilable
+from ibmkg.validation.evaluate import DataIndex, Raw, evaluate_shape
 
-__all__ = ["CompiledPlan", "compile_shapes", "validate_compiled"]
+if TYPE_CHECKING:
+    from ibmkg.queries import StoredQuery
+
+__all__ = ["CompiledPlan", "compile_shapes", "validate_compiled", "validate_project_compiled"]
 
 _TARGET_PROPS = frozenset(SH + p for p in ("targetClass", "targetNode", "targetSubjectsOf",
                                            "targetObjectsOf", "target"))
@@ -45,16 +50,27 @@ _TARGET_PROPS = frozenset(SH + p for p in ("targetClass", "targetNode", "targetS
 class CompiledPlan:
     """What :func:`compile_shapes` made of a shapes graph.
 
-    :param checks: the compiled checks.
+    :param shapes: the shapes graph.
     :param compiled: the targeted shapes that compiled.
     :param fallback: targeted shape -> why it is left to pySHACL.
-    :param shapes: the shapes graph.
     """
 
-    checks: list[Check]
-    compiled: list[Term]
+    shapes: ShapesGraph
+    compiled: list[CompiledShape] = field(default_factory=list)
     fallback: dict[Term, str] = field(default_factory=dict)
-    shapes: ShapesGraph | None = None
+
+    def backwards(self) -> set[str]:
+        """The predicates that paths or targets walk from object to subject.
+
+        :returns: predicate IRIs.
+        """
+        found = {t.value for shape in self.compiled for kind, t in shape.targets
+                 if kind == "objectsOf"}
+        for shape in self.compiled:
+            for unit in shape.units:
+                if unit.path is not None:
+                    found |= {p for p, back in unit.path.predicates() if back}
+        return found
 
 
 def compile_shapes(shapes: Iterable[pyoxigraph.Triple]) -> CompiledPlan:
@@ -68,19 +84,18 @@ def compile_shapes(shapes: Iterable[pyoxigraph.Triple]) -> CompiledPlan:
     ... <http://ex/S> sh:targetClass <http://ex/C> ; sh:property [ sh:path <http://ex/p> ;
     ...     sh:minCount 1 ] .
     ... <http://ex/T> sh:targetClass <http://ex/C> ; sh:or ( <http://ex/S> ) .'''))
-    >>> len(plan.checks), [str(s) for s in plan.fallback]
+    >>> len(plan.compiled), [str(s) for s in plan.fallback]
     (1, ['<http://ex/T>'])
     """
     graph = ShapesGraph(shapes)
-    plan = CompiledPlan([], [], shapes=graph)
+    plan = CompiledPlan(graph)
     for shape in graph.targeted():
         try:
-            checks = compile_shape(graph, shape, lambda c: _prefixes(graph, c))
+            compiled = compile_shape(graph, shape, lambda c: _prefixes(graph, c))
         except NotCompilable as reason:
             plan.fallback[shape] = str(reason)
             continue
-        plan.checks += checks
-        plan.compiled.append(shape)
+        plan.compiled.append(compiled)
     return plan
 
 
@@ -151,15 +166,16 @@ def validate_compiled(
         shape_list = select_shapes(shape_list, use_shapes)
     plan = compile_shapes(shape_list)
     extra = list(ontology) if ontology is not None else []
+    triples = [*data.triples(), *extra]
     store = pyoxigraph.Store()
-    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
-                 for t in (*data.triples(), *extra))
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+    index = DataIndex(triples, store, plan.backwards())
     labels = _study_labels(data)
-    assert plan.shapes is not None
-    results = [r for check in plan.checks
-               for r in _run(store, check, plan.shapes, data)]
+    parents = _blank_parents(triples)
+    results = [_result(raw, plan.shapes, data, parents) for shape in plan.compiled
+               for raw in evaluate_shape(shape, index)]
     if plan.fallback:
-        rest = _without_targets(plan.shapes, plan.compiled)
+        rest = _without_targets(plan.shapes, [s.node for s in plan.compiled])
         results += validate(data, rest, extra or None).results
     results = list(dict.fromkeys(results))
     results.sort(key=_result_key)
@@ -175,70 +191,37 @@ def _without_targets(graph: ShapesGraph, compiled: list[Term]) -> list[pyoxigrap
             and t.object == pyoxigraph.NamedNode(PREFIXES["rdfs"] + "Class"))))]
 
 
-def _run(store: pyoxigraph.Store, check: Check, graph: ShapesGraph, data: LoadedData,
-         ) -> list[ValidationResult]:
-    try:
-        solutions = store.query(check.query)
-    except SyntaxError as error:  # a query this module wrote: a bug, not the user's input
-        raise RuntimeError(f"compiled query does not parse: {error}\n{check.query}") from error
-    assert isinstance(solutions, pyoxigraph.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    out = []
-    for solution in solutions:
-        row = dict(zip(names, solution, strict=True))
-        focus = row.get("this")
-        if focus is None or isinstance(focus, pyoxigraph.Triple):
-            continue
-        value = row.get("v") if check.constraint is None else row.get("value")
-        if check.keep is not None and (value is None or not check.keep(value)):
-            continue
-        path = check.path
-        if check.component == SH + "ClosedConstraintComponent":
-            p = row.get("p")
-            path = p.value if isinstance(p, pyoxigraph.NamedNode) else path
-        elif check.constraint is not None:
-            p = row.get("path")
-            if isinstance(p, pyoxigraph.NamedNode):
-                path = p.value
-        if check.constraint is not None and value is None and check.value_is_focus:
-            value = focus
-        if not check.report_value:
-            value = None
-        out.append(_result(check, graph, data, focus, path, value, row))
-    return out
-
-
 def _term_text(term: object) -> str:
-    if isinstance(term, pyoxigraph.NamedNode):
+    """As the pySHACL adapter names a term: IRI, ``_:label``, or a literal's lexical form."""
+    if isinstance(term, pyoxigraph.NamedNode | pyoxigraph.Literal):
         return term.value
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     return str(term)
 
 
-def _result(check: Check, graph: ShapesGraph, data: LoadedData, focus: object, path: str | None,
-            value: object, row: dict[str, object]) -> ValidationResult:
-    focus_text = _term_text(focus)
-    value_text = str(value) if value is not None else None
-    texts = sorted({m.value for m in check.messages}) if check.messages else []
-    if check.constraint is not None:
-        bound = {k: v for k, v in row.items() if v is not None}
-        bound["this"] = focus
-        if value is not None:
-            bound["value"] = value
-        formatted = {_format(m.value, bound) for m in check.extra_messages}
-        texts = sorted(set(texts) | formatted)
-    if not texts:
-        texts = [_default_message(check, focus_text, path)]
-    message = _fill("; ".join(texts), focus_text, value_text, path)
-    anchor = focus_text if not focus_text.startswith("_:") else _anchor(data, focus)
+def _result(raw: Raw, graph: ShapesGraph, data: LoadedData,
+            parents: dict[object, list[object]]) -> ValidationResult:
+    unit = raw.unit
+    focus_text = _term_text(raw.focus)
+    value_text = str(raw.value) if raw.value is not None else None
+    texts = {m.value for m in unit.messages}
+    if raw.constraint is not None:
+        bound: dict[str, object] = dict(raw.bindings)
+        bound["this"] = raw.focus
+        if raw.value is not None:
+            bound["value"] = raw.value
+        texts |= {_format(m.value, bound) for m in raw.constraint.messages}
+    message = "; ".join(sorted(texts)) or _default_message(raw.component, focus_text, raw.path)
+    message = _fill(message, focus_text, value_text, raw.path)
+    anchor = focus_text if not focus_text.startswith("_:") else _anchor(parents, raw.focus)
     location = data.index.locate(anchor) if anchor else None
     return ValidationResult(
-        severity=Severity(check.severity), focus=focus_text, path=path, value=value_text,
-        message=message, source_shape=_shape_text(graph, check.shape),
-        constraint_component=check.component,
+        severity=Severity(unit.severity), focus=focus_text, path=raw.path, value=value_text,
+        message=message, source_shape=_shape_text(graph, unit.shape),
+        constraint_component=raw.component,
         study=data.index.files.get(location.file) if location else None, location=location,
-        source_constraint=_term_text(check.constraint) if check.constraint is not None
+        source_constraint=_term_text(raw.constraint.node) if raw.constraint is not None
         else None)
 
 
@@ -251,8 +234,8 @@ def _format(message: str, bound: dict[str, object]) -> str:
     return message
 
 
-def _default_message(check: Check, focus: str, path: str | None) -> str:
-    name = check.component.removeprefix(SH).removesuffix("ConstraintComponent")
+def _default_message(component: str, focus: str, path: str | None) -> str:
+    name = component.removeprefix(SH).removesuffix("ConstraintComponent")
     return f"{name} constraint not met on {focus}" + (f"->{path}" if path else "")
 
 
@@ -265,16 +248,20 @@ def _shape_text(graph: ShapesGraph, shape: Term) -> str:
                      and isinstance(t.subject, pyoxigraph.NamedNode))
     path = graph.one(shape, SH + "path")
     if parents and path is not None:
-        return f"{parents[0]} sh:property [ sh:path {graph.path(path)[1]} ]"
+        return f"{parents[0]} sh:property [ sh:path {graph.path(path).text} ]"
     return _term_text(shape)
 
 
-def _anchor(data: LoadedData, node: object, depth: int = 5) -> str | None:
-    """The IRI of the nearest named ancestor of a blank node (to locate it)."""
+def _blank_parents(triples: Iterable[pyoxigraph.Triple]) -> dict[object, list[object]]:
     parents_of: dict[object, list[object]] = {}
-    for t in data.triples():
+    for t in triples:
         if isinstance(t.object, pyoxigraph.BlankNode):
             parents_of.setdefault(t.object, []).append(t.subject)
+    return parents_of
+
+
+def _anchor(parents_of: dict[object, list[object]], node: object, depth: int = 5) -> str | None:
+    """The IRI of the nearest named ancestor of a blank node (to locate it)."""
     for _ in range(depth):
         parents = sorted(parents_of.get(node, []), key=str)
         if not parents:
@@ -283,3 +270,32 @@ def _anchor(data: LoadedData, node: object, depth: int = 5) -> str | None:
         if isinstance(node, pyoxigraph.NamedNode):
             return node.value
     return None
+
+
+def validate_project_compiled(data: LoadedData, shapes: Iterable[pyoxigraph.Triple],
+                              checks: Iterable[StoredQuery] = (), *, inference: str = "none",
+                              ) -> ValidationReport:
+    """:func:`ibmkg.validation.validate_project` with the compiled engine.
+
+    :param data: the loaded graphs.
+    :param shapes: the shapes graph (may be empty).
+    :param checks: stored queries; those under ``checks/`` are run.
+    :param inference: anything but ``none`` hands the SHACL part to pySHACL.
+    :returns: one report with the SHACL results and one Violation per check row.
+
+    >>> from ibmkg.source_index import SourceIndex
+    >>> validate_project_compiled(LoadedData((), SourceIndex()), []).conforms
+    True
+    """
+    from ibmkg.validation import check_results
+
+    shapes = list(shapes)
+    report = validate_compiled(data, shapes, inference=inference) if shapes else \
+        ValidationReport(study_labels=_study_labels(data))
+    check_list = [q for q in checks if q.is_check]
+    if check_list:
+        from ibmkg.store.embedded import EmbeddedStore
+
+        extra = check_results(EmbeddedStore.from_data(data), check_list, data.index)
+        report.results = sorted(report.results + extra, key=_result_key)
+    return report
