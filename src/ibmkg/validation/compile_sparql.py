@@ -17,6 +17,7 @@ caller then leaves the shape to pySHACL.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from dataclasses import dataclass
 
 from ibmkg._lexing import SHARED_TOKENS
@@ -105,7 +106,7 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
         elif token.kind == "word" and token.text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
             raise NotCompilable("not a SELECT query")
     significant = [i for i, t in enumerate(tokens) if t.kind != "ws"]
-    for before, after in zip(significant, significant[1:], strict=False):
+    for before, after in pairwise(significant):
         if tokens[before].text.upper() == "AS" and tokens[after].text == "?this":
             raise NotCompilable("AS ?this (SHACL 5.2.1)")
     inserts: list[tuple[int, str]] = []  # (after this token, text)
