@@ -17,8 +17,8 @@ caller then leaves the shape to pySHACL.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ibmkg._lexing import SHARED_TOKENS
 
@@ -106,8 +106,8 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
         elif token.kind == "word" and token.text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
             raise NotCompilable("not a SELECT query")
     significant = [i for i, t in enumerate(tokens) if t.kind != "ws"]
-    for before, after in pairwise(significant):
-        if tokens[before].text.upper() == "AS" and tokens[after].text == "?this":
+    for first, second in pairwise(significant):
+        if tokens[first].text.upper() == "AS" and tokens[second].text == "?this":
             raise NotCompilable("AS ?this (SHACL 5.2.1)")
     inserts: list[tuple[int, str]] = []  # (after this token, text)
     stack: list[_Group] = []
