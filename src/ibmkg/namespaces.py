@@ -6,6 +6,7 @@ prefixes (``MONDO``, ``HP``, ``OBI`` ...), expanding to OBO PURLs.
 
 >>> PREFIXES["study"]
 'https://w3id.org/ibmkg/study/'
+>>> from ibmkg.namespaces import IBMKG  # built on first use
 >>> str(IBMKG.Study)
 'https://w3id.org/ibmkg/ontology/Study'
 """
