@@ -8,6 +8,7 @@ IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
+        test-engines bench-validation \
         imports mappings context generate check-generated
 
 help: ## List the targets
@@ -43,8 +44,14 @@ lint: $(STAMP) ## ruff check on src and tests
 typecheck: $(STAMP) ## mypy --strict on src and tests
 	$(BIN)/mypy --strict src tests
 
-pytest: $(STAMP) ## Run the tests and doctests
-	$(BIN)/pytest
+pytest: $(STAMP) ## Run the tests and doctests (the slow two-engine comparison: make test-engines)
+	$(BIN)/pytest -m "not engines"
+
+test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixture (~2-4 min)
+	$(BIN)/pytest -m engines tests/test_compiled.py
+
+bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
+	$(BIN)/python benchmarks/bench_validation.py
 
 canon: $(STAMP) ## Rewrite the ontology, shapes and kg Turtle in canonical form
 	$(IBMKG) canon

@@ -74,6 +74,7 @@ def test_real_graph(project: LoadedData, shapes: list[pyoxigraph.Triple]) -> Non
     assert found, "the real graph has one Info (the missing DOI of reference 2)"
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.path.stem for f in FIXTURES])
 def test_broken_fixture(fixture: Fixture, project: LoadedData,
                         shapes: list[pyoxigraph.Triple]) -> None:
