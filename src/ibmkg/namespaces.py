@@ -14,7 +14,8 @@ prefixes (``MONDO``, ``HP``, ``OBI`` ...), expanding to OBO PURLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -141,9 +142,18 @@ def curie_for(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
     >>> curie_for("https://w3id.org/ibmkg/study/a/b") is None
     True
     """
-    items = _BY_LENGTH if prefixes is PREFIXES else sorted(
-        prefixes.items(), key=lambda item: (-len(item[1]), item[0])
-    )
+    if prefixes is PREFIXES:
+        return _curie_for_default(iri)
+    return _compact(iri, sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+@lru_cache(maxsize=65536)
+def _curie_for_default(iri: str) -> str | None:
+    """:func:`curie_for` with :data:`PREFIXES`, remembered (reports repeat the same IRIs)."""
+    return _compact(iri, _BY_LENGTH)
+
+
+def _compact(iri: str, items: Iterable[tuple[str, str]]) -> str | None:
     for prefix, namespace in items:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]

@@ -2,11 +2,18 @@
 
 SHACL runs a SPARQL-based constraint once per focus node with ``$this`` pre-bound
 (https://www.w3.org/TR/shacl/#pre-binding). A whole-graph engine instead binds ``?this`` by
-the shape's target pattern: the pattern is put at the start of every group that mentions
-``$this`` (the ``WHERE`` clause, each sub-select, each ``UNION`` branch, ``OPTIONAL`` and
-``MINUS`` bodies), so every part of the query sees exactly the focus nodes, as it would under
-pre-binding, and the solutions carry ``?this``. Bodies of ``EXISTS`` need nothing: they are
-evaluated with the outer solution substituted.
+the shape's target pattern: the pattern is put at the start of the ``WHERE`` clause and of
+every inner group (sub-select, ``UNION`` branch, ``OPTIONAL`` body) that mentions ``$this``
+without binding it by a triple pattern of its own, so every part of the query sees exactly
+the focus nodes, as it would under pre-binding, and the solutions carry ``?this``. Bodies
+of ``EXISTS`` need nothing: they are evaluated with the outer solution substituted.
+
+One more rewrite is for speed: pyoxigraph plans an ``EXISTS`` body without the outer
+bindings, so an ``EXISTS`` that joins two patterns inside a ``FILTER`` costs a scan per
+solution (quadratic over a whole graph, where pySHACL's per-node run is not). An ``EXISTS``
+of the outer group's ``FILTER`` becomes ``BOUND(?e)`` with ``OPTIONAL { body BIND (true AS
+?e) }`` at the end of the group: the same solutions (results are sets) when every variable
+the body shares with the query is bound by a triple pattern of the outer group.
 
 The rewrite is refused (:class:`NotCompilable`) where it would not mean the same: a
 sub-select that uses ``$this`` without projecting it, ``LIMIT``/``OFFSET`` or a top-level
@@ -56,7 +63,9 @@ class _Group:
     index: int
     kind: str  # "where", "plain", "wrapper" (the braces around a sub-select), "exists"
     select: int | None  # for "where": index of its SELECT token
+    parens: int = 0  # parenthesis depth at its opening brace
     mentions: bool = False
+    binds: bool = False  # a triple pattern directly in the group binds ?this
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -105,6 +114,7 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
             raise NotCompilable(f"{token.text.upper()} in a SPARQL constraint")
         elif token.kind == "word" and token.text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
             raise NotCompilable("not a SELECT query")
+    tokens = _decorrelate_exists(tokens)
     significant = [i for i, t in enumerate(tokens) if t.kind != "ws"]
     for first, second in pairwise(significant):
         if tokens[first].text.upper() == "AS" and tokens[second].text == "?this":
@@ -112,28 +122,36 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
     inserts: list[tuple[int, str]] = []  # (after this token, text)
     stack: list[_Group] = []
     selects: list[int] = []  # SELECT tokens whose WHERE group has not opened yet
+    parens = 0
     for position, i in enumerate(significant):
         token = tokens[i]
         upper = token.text.upper() if token.kind == "word" else ""
-        if upper == "SELECT":
+        if token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif upper == "SELECT":
             selects.append(i)
         elif token.kind == "open":
             before = tokens[significant[position - 1]].text.upper() if position else ""
             after = tokens[significant[position + 1]].text.upper() \
                 if position + 1 < len(significant) else ""
             if selects:  # a select clause holds no braces: this is its WHERE group
-                stack.append(_Group(i, "where", selects.pop()))
+                stack.append(_Group(i, "where", selects.pop(), parens))
             elif after == "SELECT":
-                stack.append(_Group(i, "wrapper", None))
+                stack.append(_Group(i, "wrapper", None, parens))
             elif before in _CORRELATED:
-                stack.append(_Group(i, "exists", None))
+                stack.append(_Group(i, "exists", None, parens))
             else:
-                stack.append(_Group(i, "plain", None))
+                stack.append(_Group(i, "plain", None, parens))
         elif token.kind == "close":
             if not stack:
                 raise NotCompilable("unbalanced braces")
             group = stack.pop()
-            if group.mentions and group.kind in ("where", "plain"):
+            # An inner group whose own triple pattern binds ?this needs no focus pattern: its
+            # solutions are joined on ?this with the outer group's, which has it.
+            if group.mentions and group.kind in ("where", "plain") and \
+                    not (group.binds and stack):
                 inserts.append((group.index, f" {focus} "))
             if group.kind == "where" and group.select is not None:
                 inserts += _check_select(tokens, group.select, group.index, i, group.mentions,
@@ -142,6 +160,8 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
                 stack[-1].mentions = True
         elif token.kind == "var" and token.text == "?this" and stack:
             stack[-1].mentions = True
+            if parens == stack[-1].parens:
+                stack[-1].binds = True
     if stack:
         raise NotCompilable("unbalanced braces")
     where = next((i for i, t in enumerate(tokens) if t.kind == "open"), None)
@@ -188,3 +208,91 @@ def _check_select(tokens: list[_Token], select: int, where: int, end: int, menti
     if not projects_this or (mentions and aggregated and not grouped_by_this):
         raise NotCompilable("a sub-select that does not project $this (SHACL 5.2.1)")
     return []
+
+
+def _matching(tokens: list[_Token], start: int, opening: str, closing: str) -> int:
+    """The index of the token closing the bracket opened at ``start``."""
+    depth = 0
+    for i in range(start, len(tokens)):
+        if tokens[i].text == opening:
+            depth += 1
+        elif tokens[i].text == closing:
+            depth -= 1
+            if depth == 0:
+                return i
+    raise NotCompilable("unbalanced brackets")
+
+
+def _decorrelate_exists(tokens: list[_Token]) -> list[_Token]:
+    """Turn ``EXISTS`` in the outer group's FILTERs into ``OPTIONAL`` + ``BOUND`` (see above)."""
+    opens = [i for i, t in enumerate(tokens) if t.kind == "open"]
+    if not opens:
+        return tokens
+    start = opens[0]
+    end = _matching(tokens, start, "{", "}")
+    words = {t.text.upper() for t in tokens[:start] + tokens[end:] if t.kind == "word"}
+    if words & (_AGGREGATES | {"GROUP"}):
+        return tokens  # duplicates from OPTIONAL would change a count
+    bound_outside: set[str] = set()  # variables of triple patterns directly in the outer group
+    depth = parens = 0
+    for t in tokens[start + 1:end]:
+        depth += (t.kind == "open") - (t.kind == "close")
+        parens += (t.text == "(") - (t.text == ")")
+        if depth == 0 and parens == 0 and t.kind == "var":
+            bound_outside.add(t.text[1:])
+    replaced: list[tuple[int, int, str, str]] = []  # (from, to, replacement, optional group)
+    depth = 0
+    i = start + 1
+    while i < end:
+        t = tokens[i]
+        depth += (t.kind == "open") - (t.kind == "close")
+        if depth == 0 and t.kind == "word" and t.text.upper() == "FILTER":
+            j = i + 1
+            while tokens[j].kind == "ws":
+                j += 1
+            stop = _matching(tokens, j, "(", ")") if tokens[j].text == "(" else None
+            if stop is None:  # FILTER [NOT] EXISTS { ... }
+                k = next(x for x in range(j, end) if tokens[x].kind == "open")
+                stop = _matching(tokens, k, "{", "}")
+            replaced += _exists_in(tokens, j, stop, bound_outside, len(replaced))
+            i = stop
+        i += 1
+    if not replaced:
+        return tokens
+    out = list(tokens)
+    out.insert(end, _Token("focus", " " + " ".join(group for *_, group in replaced) + " "))
+    for first, last, text, _ in sorted(replaced, reverse=True):
+        out[first:last + 1] = [_Token("focus", text)]
+    return out
+
+
+def _exists_in(tokens: list[_Token], start: int, stop: int, bound_outside: set[str],
+               counter: int) -> list[tuple[int, int, str, str]]:
+    found: list[tuple[int, int, str, str]] = []
+    i = start
+    while i <= stop:
+        t = tokens[i]
+        if t.kind == "word" and t.text.upper() == "EXISTS":
+            first = i
+            back = i - 1
+            while back >= start and tokens[back].kind == "ws":
+                back -= 1
+            negated = tokens[back].kind == "word" and tokens[back].text.upper() == "NOT"
+            if negated:
+                first = back
+            k = next(x for x in range(i, stop + 1) if tokens[x].kind == "open")
+            close = _matching(tokens, k, "{", "}")
+            body = tokens[k + 1:close]
+            inner = [x for x in body if x.kind in ("open", "close")]
+            body_vars = {x.text[1:] for x in body if x.kind == "var"}
+            elsewhere = {x.text[1:] for x in tokens[:k] + tokens[close + 1:] if x.kind == "var"}
+            shared = (body_vars & elsewhere) - {"this"}
+            if not inner and shared <= bound_outside:
+                flag = f"_exists{counter + len(found)}"
+                renamed = "".join(f"?{flag}_{x.text[1:]}" if x.kind == "var" and
+                                  x.text[1:] in body_vars - elsewhere else x.text for x in body)
+                found.append((first, close, f"({'!' if negated else ''}BOUND(?{flag}))",
+                              f"OPTIONAL {{ {renamed} BIND (true AS ?{flag}) }}"))
+            i = close
+        i += 1
+    return found
