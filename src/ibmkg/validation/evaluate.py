@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import pyoxigraph
 
@@ -185,6 +185,29 @@ def evaluate_shape(shape: CompiledShape, index: DataIndex) -> Iterator[Raw]:
             yield from _sparql(unit, constraint, index)
 
 
+def _value_tests(unit: Unit, index: DataIndex) -> list[tuple[str, Callable[[Term], bool]]]:
+    """(component, passes) for each test of a single value node, built once per unit."""
+    params = unit.params
+    tests: list[tuple[str, Callable[[Term], bool]]] = []
+    for cls in params.get("class", []):
+        members = index.instances(cls)
+        tests.append(("Class", members.__contains__))
+    for datatype in params.get("datatype", []):
+        tests.append(("Datatype", partial(_has_datatype, datatype=datatype.value)))
+    for kind in params.get("nodeKind", []):
+        tests.append(("NodeKind", partial(_has_kind, kind=kind.value.removeprefix(SH))))
+    for allowed in unit.lists.get("in", []):
+        tests.append(("In", set(allowed).__contains__))
+    for tags in unit.lists.get("languageIn", []):
+        tests.append(("LanguageIn", partial(_language_in, tags=tags)))
+    return tests
+
+
+_RANGES = ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive")
+_STRING_PARAMS = frozenset(("pattern", "minLength", "maxLength", "uniqueLang"))
+_PAIR_PARAMS = frozenset(("equals", "disjoint", "lessThan", "lessThanOrEquals"))
+
+
 def _evaluate_unit(unit: Unit, focus: list[Term], index: DataIndex) -> Iterator[Raw]:
     params = unit.params
     path = unit.path
@@ -194,38 +217,34 @@ def _evaluate_unit(unit: Unit, focus: list[Term], index: DataIndex) -> Iterator[
     def raw(f: Term, name: str, value: Term | None) -> Raw:
         return Raw(unit, f, text, value, SH + name + "ConstraintComponent")
 
+    min_counts = [int(x.value) for x in params.get("minCount", [])]
+    max_counts = [int(x.value) for x in params.get("maxCount", [])]
+    wanted = params.get("hasValue", [])
+    tests = _value_tests(unit, index)
+    ranges = [(name, limit) for name in _RANGES for limit in params.get(name, [])]
+    strings = bool(_STRING_PARAMS & set(params))
+    pairs = bool(_PAIR_PARAMS & set(params))
     for f in focus:
         values = list(index.values(f, path)) if path else [f]
-        for limit in params.get("minCount", []):
-            if len(values) < int(limit.value):
+        for n in min_counts:
+            if len(values) < n:
                 yield raw(f, "MinCount", None)
-        for limit in params.get("maxCount", []):
-            if len(values) > int(limit.value):
+        for n in max_counts:
+            if len(values) > n:
                 yield raw(f, "MaxCount", None)
-        for wanted in params.get("hasValue", []):
-            if wanted not in values:
+        for w in wanted:
+            if w not in values:
                 yield raw(f, "HasValue", None)
         for v in values:
-            for cls in params.get("class", []):
-                if v not in index.instances(cls):
-                    yield raw(f, "Class", v)
-            for datatype in params.get("datatype", []):
-                if not _has_datatype(v, datatype.value):
-                    yield raw(f, "Datatype", v)
-            for kind in params.get("nodeKind", []):
-                if not _has_kind(v, kind.value.removeprefix(SH)):
-                    yield raw(f, "NodeKind", v)
-            for members in unit.lists.get("in", []):
-                if v not in members:
-                    yield raw(f, "In", v)
-            for tags in unit.lists.get("languageIn", []):
-                if not _language_in(v, tags):
-                    yield raw(f, "LanguageIn", v)
-            for name in ("minInclusive", "minExclusive", "maxInclusive", "maxExclusive"):
-                for limit in params.get(name, []):
-                    comparisons.append((f, v, name, limit))
-        yield from _string_checks(unit, f, values, raw)
-        yield from _pair_checks(unit, f, values, index, raw, comparisons)
+            for name, passes in tests:
+                if not passes(v):
+                    yield raw(f, name, v)
+            for name, limit in ranges:
+                comparisons.append((f, v, name, limit))
+        if strings:
+            yield from _string_checks(unit, f, values, raw)
+        if pairs:
+            yield from _pair_checks(unit, f, values, index, raw, comparisons)
         if unit.closed_allowed is not None:
             for p, objects in index.out.get(f, {}).items():
                 if p not in unit.closed_allowed:
