@@ -9,7 +9,7 @@ IBMKG  := $(BIN)/ibmkg
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
         imports mappings context generate check-generated \
-        validation-report crosscheck
+        validation-report crosscheck test-engines bench-validation
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,8 +44,14 @@ lint: $(STAMP) ## ruff check on src and tests
 typecheck: $(STAMP) ## mypy --strict on src and tests
 	$(BIN)/mypy --strict src tests
 
-pytest: $(STAMP) ## Run the tests and doctests
-	$(BIN)/pytest
+pytest: $(STAMP) ## Run the tests and doctests (the slow two-engine comparison: make test-engines)
+	$(BIN)/pytest -m "not engines"
+
+test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixture (~2-4 min)
+	$(BIN)/pytest -m engines tests/test_compiled.py
+
+bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
+	$(BIN)/python benchmarks/bench_validation.py
 
 validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 min); rewrite the table in docs/validation.md
 	$(BIN)/python -m tests.mutations --write docs/validation.md

@@ -16,88 +16,214 @@ The public API, in one place. Typical use::
 1
 """
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ibmkg.build import BuildResult, build
-from ibmkg.canonical import canon_files, canonical_trig, canonical_turtle
-from ibmkg.curie import compress, expand
-from ibmkg.errors import (
-    CurieError,
-    EndpointError,
-    IbmkgError,
-    InconsistentGraphError,
-    InputError,
-    QueryHeaderError,
-    QueryNotFoundError,
-    QueryParameterError,
-    QuerySyntaxError,
-    RdfSyntaxError,
-    ReasoningError,
-    ShapesError,
-    UnsafeQueryError,
-    ValidationFailed,
-)
-from ibmkg.export.results import format_results
-from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
-from ibmkg.formats import Backend, RdfFormat, ReasonFormat, ReportFormat, ResultFormat, TableFormat
-from ibmkg.graph_io import (
-    LoadedData,
-    SourceGraph,
-    atomic_write,
-    load_dataset,
-    load_project,
-    load_turtle,
-    parse_turtle,
-    staging_dir,
-    to_rdflib_dataset,
-    to_rdflib_graph,
-)
-from ibmkg.mappings import MappingSet, mapping_triples, read_mapping_set
-from ibmkg.paths import Layout, default_layout, find_root
-from ibmkg.queries import (
-    Catalogue,
-    StoredQuery,
-    expand_term,
-    find_query,
-    load_catalogue,
-    run_query,
-)
-from ibmkg.reasoning import (
-    Engine,
-    InferredType,
-    ReasoningResult,
-    ensure_inferred,
-    reason,
-    write_inferred,
-)
-from ibmkg.store import (
-    IRI,
-    EmbeddedStore,
-    LangString,
-    RemoteStore,
-    ResultTable,
-    Store,
-    TypedLiteral,
-)
-from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
-from ibmkg.tabular import TableError
-from ibmkg.validation import Engine as ValidationEngine
-from ibmkg.validation import (
-    Severity,
-    ValidationReport,
-    ValidationResult,
-    check_shapes,
-    format_report,
-    load_shapes,
-    validate,
-    validate_project,
-    validate_shapes,
-)
+if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ below
+    from ibmkg.build import BuildResult, build
+    from ibmkg.canonical import canon_files, canonical_trig, canonical_turtle
+    from ibmkg.curie import compress, expand
+    from ibmkg.errors import (
+        CurieError,
+        EndpointError,
+        IbmkgError,
+        InconsistentGraphError,
+        InputError,
+        QueryHeaderError,
+        QueryNotFoundError,
+        QueryParameterError,
+        QuerySyntaxError,
+        RdfSyntaxError,
+        ReasoningError,
+        ShapesError,
+        UnsafeQueryError,
+        ValidationFailed,
+    )
+    from ibmkg.export.results import format_results
+    from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
+    from ibmkg.formats import (
+        Backend,
+        RdfFormat,
+        ReasonFormat,
+        ReportFormat,
+        ResultFormat,
+        TableFormat,
+    )
+    from ibmkg.graph_io import (
+        LoadedData,
+        SourceGraph,
+        atomic_write,
+        load_dataset,
+        load_project,
+        load_turtle,
+        parse_turtle,
+        staging_dir,
+        to_rdflib_dataset,
+        to_rdflib_graph,
+    )
+    from ibmkg.mappings import MappingSet, mapping_triples, read_mapping_set
+    from ibmkg.paths import Layout, default_layout, find_root
+    from ibmkg.queries import (
+        Catalogue,
+        StoredQuery,
+        expand_term,
+        find_query,
+        load_catalogue,
+        run_query,
+    )
+    from ibmkg.reasoning import (
+        Engine,
+        InferredType,
+        ReasoningResult,
+        ensure_inferred,
+        reason,
+        write_inferred,
+    )
+    from ibmkg.store import (
+        EmbeddedStore,
+        IRI,
+        LangString,
+        RemoteStore,
+        ResultTable,
+        Store,
+        TypedLiteral,
+    )
+    from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
+    from ibmkg.tabular import TableError
+    from ibmkg.validation import Engine as ValidationEngine
+    from ibmkg.validation import (
+        Severity,
+        ValidationReport,
+        ValidationResult,
+        check_shapes,
+        format_report,
+        load_shapes,
+        validate,
+        validate_project,
+        validate_shapes,
+    )
+    from ibmkg.validation.compiled import validate_compiled, validate_project_compiled
 
-try:
-    __version__ = version("ibmkg")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+#: Public name -> (module, attribute); imported on first use (PEP 562), so `import ibmkg`
+#: and every `ibmkg --help` stay fast. A new export goes here and in the block above.
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "Backend": ("ibmkg.formats", "Backend"),
+    "BuildResult": ("ibmkg.build", "BuildResult"),
+    "Catalogue": ("ibmkg.queries", "Catalogue"),
+    "CurieError": ("ibmkg.errors", "CurieError"),
+    "EmbeddedStore": ("ibmkg.store", "EmbeddedStore"),
+    "EndpointError": ("ibmkg.errors", "EndpointError"),
+    "Engine": ("ibmkg.reasoning", "Engine"),
+    "IRI": ("ibmkg.store", "IRI"),
+    "IbmkgError": ("ibmkg.errors", "IbmkgError"),
+    "InconsistentGraphError": ("ibmkg.errors", "InconsistentGraphError"),
+    "InferredType": ("ibmkg.reasoning", "InferredType"),
+    "InputError": ("ibmkg.errors", "InputError"),
+    "LangString": ("ibmkg.store", "LangString"),
+    "Layout": ("ibmkg.paths", "Layout"),
+    "LoadedData": ("ibmkg.graph_io", "LoadedData"),
+    "LocalEndpoint": ("ibmkg.federation", "LocalEndpoint"),
+    "MappingSet": ("ibmkg.mappings", "MappingSet"),
+    "QueryHeaderError": ("ibmkg.errors", "QueryHeaderError"),
+    "QueryNotFoundError": ("ibmkg.errors", "QueryNotFoundError"),
+    "QueryParameterError": ("ibmkg.errors", "QueryParameterError"),
+    "QuerySyntaxError": ("ibmkg.errors", "QuerySyntaxError"),
+    "RdfFormat": ("ibmkg.formats", "RdfFormat"),
+    "RdfSyntaxError": ("ibmkg.errors", "RdfSyntaxError"),
+    "ReasonFormat": ("ibmkg.formats", "ReasonFormat"),
+    "ReasoningError": ("ibmkg.errors", "ReasoningError"),
+    "ReasoningResult": ("ibmkg.reasoning", "ReasoningResult"),
+    "RemoteStore": ("ibmkg.store", "RemoteStore"),
+    "ReportFormat": ("ibmkg.formats", "ReportFormat"),
+    "ResultFormat": ("ibmkg.formats", "ResultFormat"),
+    "ResultTable": ("ibmkg.store", "ResultTable"),
+    "Severity": ("ibmkg.validation", "Severity"),
+    "ShapesError": ("ibmkg.errors", "ShapesError"),
+    "SourceGraph": ("ibmkg.graph_io", "SourceGraph"),
+    "Store": ("ibmkg.store", "Store"),
+    "StoredQuery": ("ibmkg.queries", "StoredQuery"),
+    "TABLE_COLUMNS": ("ibmkg.table", "TABLE_COLUMNS"),
+    "TableError": ("ibmkg.tabular", "TableError"),
+    "TableFormat": ("ibmkg.formats", "TableFormat"),
+    "TypedLiteral": ("ibmkg.store", "TypedLiteral"),
+    "UnsafeQueryError": ("ibmkg.errors", "UnsafeQueryError"),
+    "ValidationEngine": ("ibmkg.validation", "Engine"),
+    "ValidationFailed": ("ibmkg.errors", "ValidationFailed"),
+    "ValidationReport": ("ibmkg.validation", "ValidationReport"),
+    "ValidationResult": ("ibmkg.validation", "ValidationResult"),
+    "atomic_write": ("ibmkg.graph_io", "atomic_write"),
+    "build": ("ibmkg.build", "build"),
+    "canon_files": ("ibmkg.canonical", "canon_files"),
+    "canonical_trig": ("ibmkg.canonical", "canonical_trig"),
+    "canonical_turtle": ("ibmkg.canonical", "canonical_turtle"),
+    "check_shapes": ("ibmkg.validation", "check_shapes"),
+    "compress": ("ibmkg.curie", "compress"),
+    "default_layout": ("ibmkg.paths", "default_layout"),
+    "ensure_inferred": ("ibmkg.reasoning", "ensure_inferred"),
+    "expand": ("ibmkg.curie", "expand"),
+    "expand_term": ("ibmkg.queries", "expand_term"),
+    "find_query": ("ibmkg.queries", "find_query"),
+    "find_root": ("ibmkg.paths", "find_root"),
+    "format_report": ("ibmkg.validation", "format_report"),
+    "format_results": ("ibmkg.export.results", "format_results"),
+    "load_catalogue": ("ibmkg.queries", "load_catalogue"),
+    "load_dataset": ("ibmkg.graph_io", "load_dataset"),
+    "load_project": ("ibmkg.graph_io", "load_project"),
+    "load_shapes": ("ibmkg.validation", "load_shapes"),
+    "load_turtle": ("ibmkg.graph_io", "load_turtle"),
+    "mapping_triples": ("ibmkg.mappings", "mapping_triples"),
+    "parse_turtle": ("ibmkg.graph_io", "parse_turtle"),
+    "read_mapping_set": ("ibmkg.mappings", "read_mapping_set"),
+    "reason": ("ibmkg.reasoning", "reason"),
+    "render_table": ("ibmkg.table", "render_table"),
+    "rewrite_service": ("ibmkg.federation", "rewrite_service"),
+    "run_federated": ("ibmkg.federation", "run_federated"),
+    "run_query": ("ibmkg.queries", "run_query"),
+    "staging_dir": ("ibmkg.graph_io", "staging_dir"),
+    "structured_rows": ("ibmkg.table", "structured_rows"),
+    "to_rdflib_dataset": ("ibmkg.graph_io", "to_rdflib_dataset"),
+    "to_rdflib_graph": ("ibmkg.graph_io", "to_rdflib_graph"),
+    "validate": ("ibmkg.validation", "validate"),
+    "validate_compiled": ("ibmkg.validation.compiled", "validate_compiled"),
+    "validate_project": ("ibmkg.validation", "validate_project"),
+    "validate_project_compiled": ("ibmkg.validation.compiled", "validate_project_compiled"),
+    "validate_shapes": ("ibmkg.validation", "validate_shapes"),
+    "verbatim_rows": ("ibmkg.table", "verbatim_rows"),
+    "write_inferred": ("ibmkg.reasoning", "write_inferred"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use.
+
+    :param name: the attribute.
+    :returns: its value.
+    :raises AttributeError: for a name ibmkg does not export.
+
+    >>> import ibmkg
+    >>> ibmkg.compress("https://w3id.org/ibmkg/ontology/Study")
+    'ibmkg:Study'
+    """
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value: Any = version("ibmkg")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            value = "0+unknown"
+    elif name in _EXPORTS:
+        module, attribute = _EXPORTS[name]
+        value = getattr(importlib.import_module(module), attribute)
+    else:
+        raise AttributeError(f"module 'ibmkg' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names (for completion)."""
+    return sorted([*globals(), *__all__])
+
 
 __all__ = [
     "IRI",
@@ -144,7 +270,6 @@ __all__ = [
     "ValidationFailed",
     "ValidationReport",
     "ValidationResult",
-    "__version__",
     "atomic_write",
     "build",
     "canon_files",
@@ -178,7 +303,9 @@ __all__ = [
     "to_rdflib_dataset",
     "to_rdflib_graph",
     "validate",
+    "validate_compiled",
     "validate_project",
+    "validate_project_compiled",
     "validate_shapes",
     "verbatim_rows",
     "write_inferred",
