@@ -38,6 +38,7 @@ class RdfSyntaxError(InputError):
     :param column: 1-based column of the error (0 when unknown).
     :param problem: what the parser found.
     :param hint: how to fix it.
+    :param found: the offending text at that position (shown when given).
     """
 
     def __init__(
@@ -47,13 +48,17 @@ class RdfSyntaxError(InputError):
         column: int,
         problem: str,
         hint: str = "fix the Turtle at that position",
+        *,
+        found: str = "",
     ) -> None:
         self.path = str(path)
         self.line = line
         self.column = column
         self.problem = problem
         self.hint = hint
-        super().__init__(f"{self.path}:{line}:{column}: {problem}; {hint}")
+        self.found = found
+        at = f" at {found!r}" if found else ""
+        super().__init__(f"{self.path}:{line}:{column}: {problem}{at}; {hint}")
 
 
 class CurieError(InputError):
@@ -173,3 +178,16 @@ class ShapesError(InputError):
     >>> str(ShapesError("shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term"))
     'shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term'
     """
+
+
+class UnsafePathError(InputError):
+    """A project file is a symbolic link out of the project, or not a regular file.
+
+    :param display: the file as shown to users.
+    :param problem: what it is instead.
+    """
+
+    def __init__(self, display: str, problem: str) -> None:
+        self.display = display
+        super().__init__(f"{display}: {problem}; ibmkg reads only regular files inside the "
+                         "project: copy the file into the project instead of linking it")

@@ -29,7 +29,6 @@ from typing import Final
 import pyoxigraph
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from ibmkg.errors import InputError
 from ibmkg.namespaces import PREFIXES, curie_for
 
 __all__ = [
@@ -68,16 +67,13 @@ class Inputs:
 
 def _load(path: Path) -> tuple[Triple, ...]:
     from ibmkg.formats import RdfFormat
-    from ibmkg.graph_io import load_turtle
+    from ibmkg.graph_io import load_rdf, load_turtle
 
     fmt = RdfFormat.from_path(path)
     if fmt is RdfFormat.TURTLE:
         return tuple(load_turtle(path, display=path.as_posix()))
-    try:
-        return tuple(Triple(q.subject, q.predicate, q.object)
-                     for q in pyoxigraph.parse(path=str(path), format=fmt.oxigraph))
-    except (SyntaxError, OSError) as err:
-        raise InputError(f"{path}: cannot read as {fmt.value}: {err}") from None
+    return tuple(Triple(q.subject, q.predicate, q.object)
+                 for q in load_rdf(path, display=path.as_posix()))
 
 
 def load_inputs(ontology: Path, data: Sequence[Path]) -> Inputs:

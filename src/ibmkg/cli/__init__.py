@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     :param argv: arguments (default: ``sys.argv[1:]``).
     :returns: the exit code.
     """
+    _exit_cleanly_on_signals()
     try:
         code = cli.main(args=argv, prog_name="ibmkg", standalone_mode=False)
     except click.ClickException as err:
@@ -98,6 +99,26 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as err:
         return err.exit_code
     return code if isinstance(code, int) else 0
+
+
+def _exit_cleanly_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`SystemExit`, so ``finally`` blocks run.
+
+    A killed ``ibmkg build`` then removes its staging folder and temporary files, and the
+    reasoner's Java child is killed by :mod:`subprocess` on the way out.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

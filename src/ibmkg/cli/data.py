@@ -115,18 +115,26 @@ def export(ctx: Context, fmt: str, output: Path | None) -> None:
 def build(ctx: Context, out: Path | None, strict: bool, no_reason: bool) -> None:
     """Load, validate, reason, run every stored query and write all artifacts.
 
-    The new build replaces the old one only when complete; an input error leaves the old
-    build/ untouched. Exits 1 when the data does not conform.
+    The new build replaces the old one, in one atomic swap, only when complete and valid; an
+    input error or a kill leaves the old build/ untouched. Data that does not conform is
+    written to build.rejected/ (with its report) and build/ keeps the previous good build;
+    exits 1.
     """
     from ibmkg.build import build as run_build
     from ibmkg.progress import Progress
 
     layout = ctx.layout()
-    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason)
+    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason,
+                       strict=strict)
     click.echo(result.summary())
-    click.echo(f"written   {layout.relative(result.out).as_posix()}/")
-    if not result.ok(strict=strict):
+    shown = layout.relative(result.out).as_posix()
+    if result.rejected is not None:
+        rejected = layout.relative(result.rejected).as_posix()
+        click.echo(f"rejected  the data does not conform: {shown}/ keeps the previous good "
+                   f"build; this build and its report are in {rejected}/ "
+                   f"(see {rejected}/validation.txt)", err=True)
         fail(1)
+    click.echo(f"written   {shown}/")
 
 
 @click.command()

@@ -1,8 +1,9 @@
 """Write the merged knowledge graph in every RDF format ibmkg publishes.
 
 Turtle and TriG come from :mod:`ibmkg.canonical` (deterministic, lossless); N-Triples are
-sorted lines; RDF/XML comes from pyoxigraph; JSON-LD from rdflib, compacted with
-``ontology/context.jsonld`` when one is given.
+sorted lines; RDF/XML comes from pyoxigraph; JSON-LD from pyoxigraph (expanded), compacted
+with ``ontology/context.jsonld`` by PyLD when one is given. Every format keeps each
+literal's lexical form.
 
 >>> from ibmkg.graph_io import LoadedData, SourceGraph, parse_turtle
 >>> from ibmkg.source_index import SourceIndex
@@ -47,7 +48,9 @@ def serialize(data: LoadedData, fmt: RdfFormat, *, context: Path | None = None) 
         return canonical_trig({g.name: g.triples for g in data.graphs}, header=GENERATED_HEADER)
     if fmt is RdfFormat.NTRIPLES:
         raw = pyoxigraph.serialize(set(data.triples()), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        lines = sorted(set((raw or b"").decode("utf-8").splitlines()))
+        # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085, \x0b ...,
+        # which N-Triples writes raw inside literals.
+        lines = sorted(set((raw or b"").decode("utf-8").split("\n")) - {""})
         return "\n".join(lines) + ("\n" if lines else "")
     if fmt is RdfFormat.RDFXML:
         try:
@@ -59,29 +62,34 @@ def serialize(data: LoadedData, fmt: RdfFormat, *, context: Path | None = None) 
 
 
 def _jsonld(data: LoadedData, context: Path | None) -> str:
-    """Expanded JSON-LD from pyoxigraph (lossless), or compacted with the project context.
+    """Expanded JSON-LD from pyoxigraph, compacted with the project context by PyLD.
 
-    Compaction (rdflib) writes xsd:integer, xsd:double and xsd:boolean values as JSON
-    numbers and booleans, as JSON-LD does: they read back equal in value, not always in
-    lexical form (``1.25e0`` reads back as ``1.25E0``). ``kg.ttl`` and ``kg.nt`` are exact.
+    Both keep every literal's lexical form: ``"0.6"^^xsd:double`` stays ``0.6`` (rdflib's
+    compaction wrote it as the JSON number 0.6, which reads back as ``6.0E-1``). PyLD is
+    given the context inline and a document loader that refuses every fetch.
     """
-    if context is None:
-        raw = pyoxigraph.serialize(sorted(set(data.triples()), key=str),
-                                   format=pyoxigraph.RdfFormat.JSON_LD)
-        document: Any = json.loads(raw or b"[]")
-    else:
-        from ibmkg.graph_io import read_text, to_rdflib_graph
+    raw = pyoxigraph.serialize(sorted(set(data.triples()), key=str),
+                               format=pyoxigraph.RdfFormat.JSON_LD)
+    document: Any = json.loads(raw or b"[]")
+    if context is not None:
+        from pyld import jsonld
+
+        from ibmkg.graph_io import read_text
 
         try:
             context_document = json.loads(read_text(context))
         except json.JSONDecodeError as err:
             raise InputError(f"{context}:{err.lineno}:{err.colno}: not JSON ({err.msg})") from None
-        graph = to_rdflib_graph(data.triples())
-        document = json.loads(graph.serialize(
-            format="json-ld", context=context_document.get("@context", context_document),
-            auto_compact=True))
+        inline = context_document.get("@context", context_document)
+        document = jsonld.compact(document, {"@context": inline},
+                                  options={"documentLoader": _no_fetch})
     # Node order is arbitrary: sort nodes so the file is stable.
     nodes = document.get("@graph") if isinstance(document, dict) else document
     if isinstance(nodes, list):
         nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _no_fetch(url: str, options: object = None) -> Any:
+    """PyLD's document loader: ibmkg never fetches a JSON-LD document."""
+    raise InputError(f"JSON-LD refers to {url}; ibmkg never fetches it: inline the context")
