@@ -19,7 +19,6 @@ from rdflib.compare import isomorphic
 
 from ibmkg.cli import cli
 from ibmkg.errors import InconsistentGraphError, ReasoningError
-from ibmkg.explanations import DEFINITIONS
 from ibmkg.graph_io import SourceGraph, load_project
 from ibmkg.paths import Layout, find_root, kg_files
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
@@ -34,6 +33,7 @@ from ibmkg.reasoning import (
     reason,
     write_inferred,
 )
+from ibmkg.reasoning.explanations import DEFINITIONS
 from ibmkg.store.embedded import EmbeddedStore
 
 ROOT = find_root(Path(__file__).parent)

@@ -6,7 +6,7 @@ fast). It uses its own :class:`owlready2.World`, never ``default_world``.
 Steps of :func:`reason`:
 
 1. Parse the ontology and the data strictly (pyoxigraph), one graph per file.
-2. Close the world on ``hasFinding``, study by study (see :mod:`ibmkg.reasoning_input`):
+2. Close the world on ``hasFinding``, study by study (see :mod:`ibmkg.reasoning.inputs`):
    ``ibmkg:StudyReportingOnlySubjectiveImprovement`` uses a universal restriction and
    could never be inferred under the open-world assumption. The closure axioms are given to
    the reasoner only; they are not written to ``build/inferred.ttl``.
@@ -16,7 +16,7 @@ Steps of :func:`reason`:
    told to treat such datatypes as opaque.
 4. Read back each individual's entailed named types; what is entailed but not asserted is
    an inference. Each inferred study class gets its justification from
-   :mod:`ibmkg.explanations` (SPARQL over the asserted facts).
+   :mod:`ibmkg.reasoning.explanations` (SPARQL over the asserted facts).
 
 Without Java, :data:`Engine.AUTO` falls back to OWL 2 RL materialisation with ``owlrl`` and
 says so in one note: RL has no universal restrictions on the left of an inference, no
@@ -33,7 +33,8 @@ individual given two values of a functional property) would go unnoticed; with t
 letter's ten studies everything is one batch.
 
 An inconsistent graph raises :class:`~ibmkg.errors.InconsistentGraphError` naming the
-individuals and axioms involved (found by :meth:`ibmkg.explanations.Explainer.find_clashes`,
+individuals and axioms involved (found by
+:meth:`ibmkg.reasoning.explanations.Explainer.find_clashes`,
 or, failing that, by re-reasoning file by file); nothing is written.
 
 OWL 2 Direct Semantics: https://www.w3.org/TR/owl2-direct-semantics/ ;
@@ -62,9 +63,9 @@ import pyoxigraph
 from pyoxigraph import NamedNode, Triple
 
 from ibmkg.errors import InconsistentGraphError, InputError, ReasoningError
-from ibmkg.explanations import Clash, Explainer
 from ibmkg.namespaces import PREFIXES
-from ibmkg.reasoning_input import (
+from ibmkg.reasoning.explanations import Clash, Explainer
+from ibmkg.reasoning.inputs import (
     HAS_FINDING,
     TYPE,
     Inputs,
@@ -496,7 +497,7 @@ def _inferred_type(cls: str, study: str, shown: Sequence[str], vocab: Vocabulary
         if below:
             lines = [f"entailed by {vocab.label(c)}, a subclass" for c in below]
         else:
-            lines = ["entailed by the reasoner; no rule in ibmkg.explanations matches"]
+            lines = ["entailed by the reasoner; no rule in ibmkg.reasoning.explanations matches"]
     if cls == _ONLY_SUBJECTIVE and closed_engine:
         findings = sorted(explainer.render(q.object) or "?" for q in
                           explainer.store.quads_for_pattern(NamedNode(study), HAS_FINDING, None)
