@@ -32,7 +32,6 @@ from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
     atomic_write,
-    from_rdflib_graph,
     load_project,
     load_turtle,
     staging_dir,
@@ -147,7 +146,7 @@ def infer(layout: Layout) -> tuple[Any, list[pyoxigraph.Triple]]:
     :raises InconsistentGraphError: when the ontology and the data are inconsistent.
     """
     result = reasoner().reason(layout.ontology, kg_files(layout))
-    return result, from_rdflib_graph(result.inferred_graph)
+    return result, list(result.inferred_triples)
 
 
 def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_PROGRESS,
