@@ -39,7 +39,6 @@ from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
     atomic_write,
-    from_rdflib_graph,
     load_project,
     load_turtle,
     staging_dir,
@@ -160,7 +159,7 @@ def infer(layout: Layout) -> tuple[Any, list[pyoxigraph.Triple]]:
     :raises InconsistentGraphError: when the ontology and the data are inconsistent.
     """
     result = reasoner().reason(layout.ontology, kg_files(layout))
-    return result, from_rdflib_graph(result.inferred_graph)
+    return result, list(result.inferred_triples)
 
 
 def rejected_dir(out: Path) -> Path:
