@@ -164,3 +164,19 @@ class ValidationFailed(IbmkgError):
             f"the data does not conform: {violations} violation(s); "
             "run `ibmkg validate` to see them with file and line"
         )
+
+
+class QueryTimeoutError(InputError):
+    """A query ran longer than its wall-clock limit and its worker was stopped.
+
+    :param seconds: the limit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; simplify "
+                         "it (a missing join makes a cross product) or raise --timeout")
+
+
+class QueryWorkerError(IbmkgError):
+    """The worker process running a query died (out of memory, killed from outside)."""
