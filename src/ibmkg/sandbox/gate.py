@@ -209,7 +209,9 @@ def _oxigraph_syntax(text: str, source: str, line_offset: int) -> None:
     try:
         pyoxigraph.Store().query(text)
     except SyntaxError as err:
-        raise syntax_error(err, source, line_offset) from None
+        error = syntax_error(err, source, line_offset)
+        raise type(error)(error.source, error.line, error.column,
+                          " ".join(error.problem.split())) from None
     except Exception:  # anything else: fall back to rdflib's message
         return
 
