@@ -146,7 +146,7 @@ def _has_header(path: Path) -> bool:
 
 
 def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_rows: int,
-                inferred: bool) -> Store:
+                inferred: bool, *, workers: int = 1, memory_mb: int = 0) -> Store:
     if endpoint is not None:
         from ibmkg.store.remote import RemoteStore
 
@@ -168,7 +168,8 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
         for note in result.notes if result is not None else []:
             click.echo(f"note: {note}", err=True)
         data = data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
-    return SandboxedStore.from_data(data, timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows)
+    return SandboxedStore.from_data(data, timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
+                                    workers=workers, memory_mb=memory_mb)
 
 
 @click.command()

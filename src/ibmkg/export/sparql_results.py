@@ -138,7 +138,7 @@ def to_json(table: ResultTable) -> str:
     bindings = [{name: _json_term(term) for name, term in zip(table.columns, row, strict=True)
                  if term is not None} for row in term_rows(table)]
     return json.dumps({"head": {"vars": list(table.columns)}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=1) + "\n"
+                      ensure_ascii=False) + "\n"
 
 
 def boolean_json(answer: bool) -> str:

@@ -30,6 +30,7 @@ ibmkg.errors.UnsafeQueryError: the query calls SERVICE, which ibmkg does not run
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Iterator
@@ -91,6 +92,7 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+@functools.lru_cache(maxsize=512)
 def inspect_query(text: str, *, allow_service: bool = False, source: str = "<query>",
                   line_offset: int = 0, max_depth: int = MAX_DEPTH) -> QueryInfo:
     """Parse a query and refuse anything that could reach the network or the disk.
@@ -101,7 +103,7 @@ def inspect_query(text: str, *, allow_service: bool = False, source: str = "<que
     :param source: the file name for error messages.
     :param line_offset: lines before ``text`` in its file, so errors name the file's line.
     :param max_depth: the deepest bracket nesting accepted.
-    :returns: the query's form and columns.
+    :returns: the query's form and columns (cached: the same text is parsed once).
     :raises UnsafeQueryError: for SERVICE, LOAD, FROM, updates or extension functions.
     :raises QuerySyntaxError: when the text does not parse or nests too deeply.
 

@@ -67,7 +67,10 @@ class EmbeddedStore(Store):
 
     def _run(self, sparql: str, bindings: Mapping[str, BindableTerm] | None,
              forms: tuple[str, ...]) -> object:
+        from ibmkg.sandbox.gate import inspect_query
+
         text = self.prepare(sparql, bindings, forms=forms)
+        inspect_query(text)  # the parsed form: SERVICE, FROM, deep nesting ... refused
         try:
             return self._store.query(text)
         except SyntaxError as err:
