@@ -218,9 +218,10 @@ class _Endpoint:
 
     async def run_stored(self, request: Request) -> Response:
         name = request.path_params["name"]
-        if name not in self.catalogue:
-            return _text(404, str(QueryNotFoundError(name, self.catalogue)))
-        stored = self.catalogue[name]
+        try:
+            stored = self.catalogue[name]
+        except QueryNotFoundError as err:
+            return _text(404, str(err))
         values = {k: v for k, v in request.query_params.items() if k != "format"}
 
         def work() -> ResultTable:

@@ -54,6 +54,8 @@ form.addEventListener('submit', async (event) => {
   const cut = response.headers.get('x-ibmkg-truncated') ? ' (truncated)' : '';
   status.textContent = rows.length + ' rows in ' + ms + ' ms' + cut;
 });
+const given = new URLSearchParams(window.location.search).get('query');
+if (given) { document.getElementById('query').value = given; form.requestSubmit(); }
 """
 
 _EXAMPLE = """PREFIX ibmkg: <https://w3id.org/ibmkg/ontology/>
@@ -63,6 +65,8 @@ SELECT ?study ?label WHERE { ?study a ibmkg:Study ; rdfs:label ?label } ORDER BY
 
 def query_page(endpoint: str) -> str:
     """The query form: posts to the endpoint and shows the rows as a table.
+
+    Opened as ``/query?query=...``, the page fills in the query and runs it.
 
     :param endpoint: the endpoint URL the form posts to.
     :returns: the HTML document.
