@@ -78,8 +78,27 @@ def _answer(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
         return {"error": "engine", "message": f"{type(err).__name__}: {err}"}
 
 
+def _audit(log: str) -> None:
+    """Record connections and file opens to ``log`` (the sandbox tests set IBMKG_SANDBOX_AUDIT)."""
+    import os
+
+    def hook(event: str, args: tuple[object, ...]) -> None:
+        if event in ("socket.connect", "open") and args and not (
+                event == "open" and str(args[0]) == log):
+            with open(log, "a", encoding="utf-8") as out:  # noqa: PTH123 - inside an audit hook
+                out.write(f"{os.getpid()}\t{event}\t{args[0] if event == 'open' else args[1]}\n")
+
+    sys.addaudithook(hook)
+    with open(log, "a", encoding="utf-8") as out:  # noqa: PTH123 - no pathlib in the worker
+        out.write(f"{os.getpid()}\taudit\tinstalled\n")
+
+
 def main() -> None:
     """Serve requests until standard input closes."""
+    import os
+
+    if os.environ.get("IBMKG_SANDBOX_AUDIT"):
+        _audit(os.environ["IBMKG_SANDBOX_AUDIT"])
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024

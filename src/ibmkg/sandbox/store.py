@@ -312,6 +312,9 @@ class SandboxedStore(Store):
         """Stop the worker processes."""
         self._restart()
 
+    def __enter__(self) -> SandboxedStore:
+        return self
+
 
 def _added(before: str, after: str) -> int:
     """Lines that prefix declarations added in front of the query."""
