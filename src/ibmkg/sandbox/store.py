@@ -30,7 +30,7 @@ import pyoxigraph
 from ibmkg.errors import QueryWorkerError
 from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
-from ibmkg.sandbox.gate import QueryInfo, inspect_query
+from ibmkg.sandbox.gate import QueryInfo, check_bound, inspect_query
 from ibmkg.sandbox.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, WorkerPool
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_value
@@ -171,7 +171,7 @@ class SandboxedStore(Store):
                                    f"not {info.form}")
         text = self.prepare(sparql, bindings, forms=allow_forms)
         if bindings:
-            info = self.inspect(text)  # what runs is what was inspected
+            check_bound(text)
         answer = self.pool.run(text, timeout=timeout or self.timeout,
                                max_rows=max_rows or self.max_rows)
         return self._decode(answer, info, source, line_offset - _added(sparql, text))

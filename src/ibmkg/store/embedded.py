@@ -67,10 +67,12 @@ class EmbeddedStore(Store):
 
     def _run(self, sparql: str, bindings: Mapping[str, BindableTerm] | None,
              forms: tuple[str, ...]) -> object:
-        from ibmkg.sandbox.gate import inspect_query
+        from ibmkg.sandbox.gate import check_bound, inspect_query
 
+        inspect_query(sparql)  # the parsed form: SERVICE, FROM, deep nesting ... refused
         text = self.prepare(sparql, bindings, forms=forms)
-        inspect_query(text)  # the parsed form: SERVICE, FROM, deep nesting ... refused
+        if bindings:
+            check_bound(text)
         try:
             return self._store.query(text)
         except SyntaxError as err:
