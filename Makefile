@@ -8,6 +8,7 @@ IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
+        serve bench-serve \
         imports mappings context generate check-generated
 
 help: ## List the targets
@@ -69,6 +70,13 @@ check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.j
 bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph) and reasoning up to 10,000 studies (~45 min); write benchmarks/results/
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_reasoning.py
+	$(BIN)/python benchmarks/bench_serve.py
+
+serve: $(STAMP) ## Serve the graph over the SPARQL protocol on http://127.0.0.1:7878/sparql (Ctrl-C stops)
+	$(IBMKG) serve
+
+bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthetic studies; write benchmarks/results/serve.md
+	$(BIN)/python benchmarks/bench_serve.py
 
 bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
 	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick

@@ -31,14 +31,24 @@ from ibmkg.errors import (
     QueryNotFoundError,
     QueryParameterError,
     QuerySyntaxError,
+    QueryTimeoutError,
+    QueryWorkerError,
     RdfSyntaxError,
     ReasoningError,
     UnsafeQueryError,
     ValidationFailed,
 )
-from ibmkg.export.results import format_results
+from ibmkg.export.results import format_boolean, format_graph, format_results
 from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
-from ibmkg.formats import Backend, RdfFormat, ReasonFormat, ReportFormat, ResultFormat, TableFormat
+from ibmkg.formats import (
+    Backend,
+    QueryFormat,
+    RdfFormat,
+    ReasonFormat,
+    ReportFormat,
+    ResultFormat,
+    TableFormat,
+)
 from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
@@ -69,6 +79,9 @@ from ibmkg.reasoning import (
     reason,
     write_inferred,
 )
+from ibmkg.sandbox import QueryInfo, inspect_query
+from ibmkg.sandbox.store import GraphResult, SandboxedStore
+from ibmkg.serve import create_app
 from ibmkg.store import (
     IRI,
     EmbeddedStore,
@@ -105,6 +118,7 @@ __all__ = [
     "EmbeddedStore",
     "EndpointError",
     "Engine",
+    "GraphResult",
     "IbmkgError",
     "InconsistentGraphError",
     "InferredType",
@@ -114,10 +128,14 @@ __all__ = [
     "LoadedData",
     "LocalEndpoint",
     "MappingSet",
+    "QueryFormat",
     "QueryHeaderError",
+    "QueryInfo",
     "QueryNotFoundError",
     "QueryParameterError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "QueryWorkerError",
     "RdfFormat",
     "RdfSyntaxError",
     "ReasonFormat",
@@ -127,6 +145,7 @@ __all__ = [
     "ReportFormat",
     "ResultFormat",
     "ResultTable",
+    "SandboxedStore",
     "Severity",
     "SourceGraph",
     "Store",
@@ -145,14 +164,18 @@ __all__ = [
     "canonical_trig",
     "canonical_turtle",
     "compress",
+    "create_app",
     "default_layout",
     "ensure_inferred",
     "expand",
     "expand_term",
     "find_query",
     "find_root",
+    "format_boolean",
+    "format_graph",
     "format_report",
     "format_results",
+    "inspect_query",
     "load_catalogue",
     "load_dataset",
     "load_project",
