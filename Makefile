@@ -7,9 +7,9 @@ STAMP  := $(VENV)/.stamp-install
 IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
-        imports mappings context generate check-generated \
-        validation-report crosscheck test-engines bench-validation
+.PHONY: help venv run build validate test lint typecheck pytest test-engines bench-validation \
+        validation-report crosscheck canon check-canon imports mappings context generate \
+        check-generated bench serve bench-serve bench-quick clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,6 +82,13 @@ check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.j
 bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph) and reasoning up to 10,000 studies (~45 min); write benchmarks/results/
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_reasoning.py
+	$(BIN)/python benchmarks/bench_serve.py
+
+serve: $(STAMP) ## Serve the graph over the SPARQL protocol on http://127.0.0.1:7878/sparql (Ctrl-C stops)
+	$(IBMKG) serve
+
+bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthetic studies; write benchmarks/results/serve.md
+	$(BIN)/python benchmarks/bench_serve.py
 
 bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
 	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick

@@ -191,3 +191,19 @@ class UnsafePathError(InputError):
         self.display = display
         super().__init__(f"{display}: {problem}; ibmkg reads only regular files inside the "
                          "project: copy the file into the project instead of linking it")
+
+
+class QueryTimeoutError(InputError):
+    """A query ran longer than its wall-clock limit and its worker was stopped.
+
+    :param seconds: the limit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; simplify "
+                         "it (a missing join makes a cross product) or raise --timeout")
+
+
+class QueryWorkerError(IbmkgError):
+    """The worker process running a query died (out of memory, killed from outside)."""
