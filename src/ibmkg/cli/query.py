@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ibmkg.cli._common import Context, format_option
+from ibmkg.cli.publish import credential_options
 from ibmkg.formats import ResultFormat
 
 if TYPE_CHECKING:
@@ -38,12 +39,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL endpoint instead of the "
               "local graph.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds to wait for the endpoint.")
+              help="Seconds the endpoint may take for the whole answer (retries included).")
+@click.option("--graph", metavar="IRI", help="With --endpoint: query the graphs `ibmkg "
+              "publish --graph IRI` published there (default: the server's default graph).")
+@credential_options
 @click.option("--inferred", is_flag=True, help="Add the reasoner's inferences to the local "
               "graph first (build/inferred.ttl, recomputed when missing or stale).")
 @_pass
 def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,
-          timeout: float, inferred: bool) -> None:
+          timeout: float, graph: str | None, user: str | None, password: str | None,
+          use_netrc: bool, netrc_file: Path | None, auth: str, max_size: int, retries: int,
+          inferred: bool) -> None:
     """Run a stored query by NAME (see `ibmkg queries`) or a .rq FILE.
 
     A FILE with a `#+` header is checked like a stored query; a plain FILE is run as it is,
@@ -59,7 +65,23 @@ def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: 
         stored = None
     else:
         stored = find_query(name, layout.queries)
-    store = _open_store(ctx, endpoint, timeout, inferred)
+    if endpoint is not None:
+        from ibmkg.cli.publish import credentials_for, remote_store
+
+        credentials = credentials_for(endpoint, user, password, use_netrc, netrc_file)
+        if credentials is not None:
+            from ibmkg.endpoint.credentials import check_target
+
+            check_target(endpoint, credentials)
+        store: Store = remote_store(endpoint, credentials=credentials, auth=auth,
+                                    timeout=timeout, max_size=max_size, retries=retries,
+                                    graph=graph)
+    else:
+        if graph is not None:
+            from ibmkg.errors import InputError
+
+            raise InputError("--graph selects a publication on an endpoint; add --endpoint")
+        store = _open_store(ctx, inferred)
     if stored is None:
         from ibmkg.errors import QueryParameterError
         from ibmkg.graph_io import read_text
@@ -80,12 +102,7 @@ def _has_header(path: Path) -> bool:
     return read_text(path).startswith("#+")
 
 
-def _open_store(ctx: Context, endpoint: str | None, timeout: float, inferred: bool,
-                ) -> Store:
-    if endpoint is not None:
-        from ibmkg.store.remote import RemoteStore
-
-        return RemoteStore(endpoint, timeout=timeout)
+def _open_store(ctx: Context, inferred: bool) -> Store:
     from ibmkg.graph_io import SourceGraph, load_project
     from ibmkg.queries import INFERRED_GRAPH
     from ibmkg.store.embedded import EmbeddedStore
