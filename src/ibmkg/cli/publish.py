@@ -100,7 +100,9 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
             raise InputError(f"{endpoint}: no publication <{graph}> there; run `ibmkg publish "
                              f"--endpoint {endpoint} --graph {graph}` first, or leave out "
                              "--graph to query the server's default graph")
-        store.graphs = names
+        union = role_graph(graph, "all")
+        store.graphs = [name for name in names if name != union]
+        store.union_graph = union if union in names else None
         store.inferred_graph = role_graph(graph, "inferred")
     return store
 
@@ -116,7 +118,7 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
               "Virtuoso's graph store when the server says it is Virtuoso.")
 @click.option("--graph", "graph", metavar="IRI", required=True,
               help="The live graph IRI; the ontology, mappings and inferences go to IRI/ontology, "
-              "IRI/mappings and IRI/inferred.")
+              "IRI/mappings and IRI/inferred, and their merge to IRI/all.")
 @credential_options
 @click.option("--inferred", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Publish the reasoner's inferences: auto = when "

@@ -20,7 +20,9 @@ back. Blank nodes are skolemised (:func:`ibmkg.endpoint.digest.skolemise`).
 
 The graphs published under ``--graph G``: ``G`` (the review and the studies), ``G/ontology``
 (the ontology and its imports), ``G/mappings`` (the SSSOM mappings) and ``G/inferred`` (the
-reasoner's inferences, when available; only triples not already stated).
+reasoner's inferences, when available; only triples not already stated), and ``G/all``, their
+merge, which queries use as their one default graph (Virtuoso 7.2.5 answered a stored query
+with a property path wrongly when given the four graphs as four default graphs).
 
 >>> role_graph("https://example.org/ibmkg", "ontology")
 'https://example.org/ibmkg/ontology'
@@ -57,8 +59,8 @@ __all__ = [
     "staging_graph",
 ]
 
-#: The graphs a publication holds, in upload order.
-ROLES = ("data", "ontology", "mappings", "inferred")
+#: The graphs a publication holds, in upload order (``all`` is the merge of the others).
+ROLES = ("data", "ontology", "mappings", "inferred", "all")
 _STATE = "urn:ibmkg:publication:"
 _LIVE_DIGEST = "urn:ibmkg:publication:liveDigest"
 _GRAPH = "urn:ibmkg:publication:graph"
@@ -122,7 +124,8 @@ def plan_graphs(data: LoadedData, graph: str, *,
     >>> plans = plan_graphs(LoadedData((SourceGraph("http://x/g", "kg/a.ttl", (t,)),),
     ...                                SourceIndex()), "http://x/pub")
     >>> [(p.role, p.name, len(p.triples)) for p in plans]
-    [('data', 'http://x/pub', 1), ('ontology', 'http://x/pub/ontology', 0)]
+    [('data', 'http://x/pub', 1), ('ontology', 'http://x/pub/ontology', 0), \
+('all', 'http://x/pub/all', 1)]
     """
     try:
         pyoxigraph.NamedNode(graph)
@@ -149,8 +152,10 @@ def plan_graphs(data: LoadedData, graph: str, *,
             plans.append(GraphPlan(role_graph(graph, role), role, tuple(sorted(content, key=str))))
     if inferred is not None:
         new = set(skolemise(set(inferred))) - stated
+        stated |= new
         plans.append(GraphPlan(role_graph(graph, "inferred"), "inferred",
                                tuple(sorted(new, key=str))))
+    plans.append(GraphPlan(role_graph(graph, "all"), "all", tuple(sorted(stated, key=str))))
     return plans
 
 
@@ -389,6 +394,8 @@ class Publisher:
         :raises PublishError: when there is no previous version at all.
         """
         url = display_url(self.store.update_endpoint)
+        for role in roles:  # leftovers of an interrupted run (and a check of the credentials)
+            self.store.update(f"DROP SILENT GRAPH <{staging_graph(role_graph(graph, role))}>")
         state = self.read_state(graph)
         changes: list[GraphChange] = []
         for role in roles:
