@@ -8,11 +8,13 @@ part-way has already replaced the old graph, then answers 500). So, for every gr
    chunks, through the SPARQL 1.1 Graph Store HTTP Protocol (``POST`` of N-Triples) or,
    without a graph store URL, SPARQL Update ``INSERT DATA``;
 3. the server proves what it holds: its fingerprint of the staging graph (counts and hashes
-   computed by one aggregate query, :mod:`ibmkg.endpoint.digest`) must equal the local one;
+   computed by one aggregate query, :mod:`ibmkg.endpoint.digest`) must equal the local one
+   (``G/all`` is then made on the server from the verified graphs, and its count checked);
 4. what would change is counted on the server (triples added, triples removed);
 5. only then, graph by graph, the live graph is copied to ``urn:ibmkg:previous:<graph>`` (if
-   it is a complete earlier publication) and the staging graph moved in; the live graph is
-   verified again, and the publication record ``urn:ibmkg:publication:<graph>`` updated.
+   it holds as many triples as its last publication recorded) and the staging graph moved
+   in; the live graph's count is checked, and the publication record
+   ``urn:ibmkg:publication:<graph>`` updated.
 
 Nothing changes when nothing differs (the same input twice reports 0 changes). A failure in
 steps 1 to 4 leaves every live graph as it was; :func:`rollback` moves the previous versions
@@ -64,6 +66,7 @@ ROLES = ("data", "ontology", "mappings", "inferred", "all")
 _STATE = "urn:ibmkg:publication:"
 _LIVE_DIGEST = "urn:ibmkg:publication:liveDigest"
 _GRAPH = "urn:ibmkg:publication:graph"
+_LIVE_TRIPLES = "urn:ibmkg:publication:liveTriples"
 
 
 def role_graph(graph: str, role: str) -> str:
@@ -296,25 +299,27 @@ class Publisher:
             self.progress(f"uploaded {min(start + self.chunk, len(triples))}/{len(triples)} "
                           f"triples to {graph}")
 
-    def read_state(self, graph: str) -> dict[str, str]:
-        """The publication record: live graph -> digest of its last complete publication.
+    def read_state(self, graph: str) -> dict[str, tuple[str, int]]:
+        """The publication record: live graph -> (digest, triples) of its last publication.
 
         :param graph: the ``--graph`` IRI.
         :returns: the record (empty before the first publication).
         """
         table = self.store.select(
-            f"SELECT ?g ?d WHERE {{ GRAPH <{_STATE}{graph}> {{ ?x <{_GRAPH}> ?g ; "
-            f"<{_LIVE_DIGEST}> ?d }} }}", scoped=False)
-        return {str(g): str(d) for g, d in table.rows if g is not None and d is not None}
+            f"SELECT ?g ?d ?n WHERE {{ GRAPH <{_STATE}{graph}> {{ ?x <{_GRAPH}> ?g ; "
+            f"<{_LIVE_DIGEST}> ?d ; <{_LIVE_TRIPLES}> ?n }} }}", scoped=False)
+        return {str(g): (str(d), n) for g, d, n in table.rows
+                if g is not None and d is not None and isinstance(n, int)}
 
-    def write_state(self, graph: str, state: dict[str, str]) -> None:
+    def write_state(self, graph: str, state: dict[str, tuple[str, int]]) -> None:
         """Replace the publication record.
 
         :param graph: the ``--graph`` IRI.
-        :param state: live graph -> digest.
+        :param state: live graph -> (digest, triples).
         """
-        body = "".join(f"<{_STATE}{graph}#{i}> <{_GRAPH}> <{g}> ; <{_LIVE_DIGEST}> \"{d}\" .\n"
-                       for i, (g, d) in enumerate(sorted(state.items())))
+        body = "".join(f"<{_STATE}{graph}#{i}> <{_GRAPH}> <{g}> ; <{_LIVE_DIGEST}> \"{d}\" ; "
+                       f"<{_LIVE_TRIPLES}> {n} .\n"
+                       for i, (g, (d, n)) in enumerate(sorted(state.items())))
         self.store.update(f"DROP SILENT GRAPH <{_STATE}{graph}>")
         if body:
             self.store.update(f"INSERT DATA {{ GRAPH <{_STATE}{graph}> {{\n{body}}} }}")
@@ -334,7 +339,8 @@ class Publisher:
         """
         url = display_url(self.store.update_endpoint)
         expected: dict[str, Fingerprint] = {}
-        for plan in plans:
+        merged = [plan for plan in plans if plan.role == "all"]
+        for plan in [plan for plan in plans if plan.role != "all"]:
             staging = staging_graph(plan.name)
             self.store.update(f"DROP SILENT GRAPH <{staging}>")
             self.upload(plan.triples, staging)
@@ -347,7 +353,18 @@ class Publisher:
                     f"{len(plan.triples)} triples or differs ({problems[0]}); no live graph "
                     "was changed; check the server's log and rerun")
             self.progress(f"verified {len(plan.triples)} triples in {staging}")
-        state = self.read_state(graph)
+        for plan in merged:  # the merge is made on the server from the verified graphs
+            staging = staging_graph(plan.name)
+            self.store.update(f"DROP SILENT GRAPH <{staging}>")
+            for part in plans:
+                if part.role != "all":
+                    self.store.update(f"ADD SILENT GRAPH <{staging_graph(part.name)}> TO "
+                                      f"GRAPH <{staging}>")
+            self._check_count(staging, len(plan.triples), url, staged=True)
+            expected[plan.name] = fingerprint(plan.triples, self.flavour)
+            self.progress(f"merged {len(plan.triples)} triples in {staging}")
+        recorded_state = self.read_state(graph)
+        state = dict(recorded_state)
         changes: list[GraphChange] = []
         notes: list[str] = []
         switch: list[GraphPlan] = []
@@ -359,31 +376,41 @@ class Publisher:
                                        expected[plan.name].digest))
             if added or removed:
                 switch.append(plan)
-            else:
-                self.store.update(f"DROP SILENT GRAPH <{staging}>")
+        for plan in plans:
+            if plan not in switch:
+                self.store.update(f"DROP SILENT GRAPH <{staging_graph(plan.name)}>")
         for plan in switch:
-            live = self.remote_fingerprint(plan.name)
-            if live.triples and state.get(plan.name) == live.digest:
+            live = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{plan.name}> "
+                               "{ ?s ?p ?o } }")
+            recorded = recorded_state.get(plan.name)
+            if live and recorded is not None and recorded[1] == live:
                 self.store.update(f"COPY SILENT GRAPH <{plan.name}> TO GRAPH "
                                   f"<{previous_graph(plan.name)}>")
-            elif live.triples:
+            elif live:
                 notes.append(f"<{plan.name}> was not a complete publication (an interrupted "
                              "switch, or edited by hand); the previous version kept for "
                              "rollback is the one before it")
             move = "MOVE SILENT" if not plan.triples else "MOVE"
             self.store.update(f"{move} GRAPH <{staging_graph(plan.name)}> TO GRAPH "
                               f"<{plan.name}>")
-            now = self.remote_fingerprint(plan.name)
-            if expected[plan.name].differences(now):
-                raise PublishError(
-                    f"{url}: <{plan.name}> does not match what was sent after the switch; "
-                    "run `ibmkg publish --rollback` to restore the previous version, or rerun")
-            state[plan.name] = now.digest
+            self._check_count(plan.name, len(plan.triples), url, staged=False)
+            state[plan.name] = (expected[plan.name].digest, len(plan.triples))
             self.progress(f"switched {plan.name}")
-        if switch or any(state.get(p.name) != expected[p.name].digest for p in plans):
-            state.update({p.name: expected[p.name].digest for p in plans})
+        state.update({p.name: (expected[p.name].digest, len(p.triples)) for p in plans})
+        if state != recorded_state:
             self.write_state(graph, state)
         return PublishSummary(url, changes, notes)
+
+    def _check_count(self, graph: str, wanted: int, url: str, *, staged: bool) -> None:
+        found = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        if found == wanted:
+            return
+        if staged:
+            raise PublishError(f"{url}: <{graph}> holds {found} of {wanted} triples; no live "
+                               "graph was changed; check the server's log and rerun")
+        raise PublishError(f"{url}: <{graph}> holds {found} of {wanted} triples after the "
+                           "switch; rerun, or run `ibmkg publish --rollback` to restore the "
+                           "previous version")
 
     def rollback(self, graph: str, roles: Sequence[str] = ROLES) -> PublishSummary:
         """Put the previous version of each graph back (the current one becomes previous).
@@ -416,7 +443,7 @@ class Publisher:
             if before.differences(self.remote_fingerprint(name)):
                 raise PublishError(f"{url}: <{name}> does not match its previous version after "
                                    "the rollback; rerun `ibmkg publish --rollback`")
-            state[name] = before.digest
+            state[name] = (before.digest, before.triples)
             changes.append(GraphChange(name, role, before.triples, added, removed,
                                        before.digest))
             self.progress(f"rolled back {name}")
