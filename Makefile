@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.stamp-install
 IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
+.PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick bench-publish clean \
         imports mappings context generate check-generated
 
 help: ## List the targets
@@ -69,6 +69,9 @@ check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.j
 bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph) and reasoning up to 10,000 studies (~45 min); write benchmarks/results/
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_reasoning.py
+
+bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso at 10 and 100 synthetic studies (~2 min); writes benchmarks/results/publish.md
+	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
 
 bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
 	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick
