@@ -28,8 +28,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import synthetic  # noqa: E402 - the generator lives beside this script
-import virtuoso_server  # noqa: E402 - the test fixture that starts Virtuoso
 
+import virtuoso_server  # noqa: E402 - the test fixture that starts Virtuoso
 from ibmkg.endpoint.publish import Publisher, plan_graphs  # noqa: E402
 from ibmkg.graph_io import load_dataset  # noqa: E402
 from ibmkg.paths import Layout  # noqa: E402
