@@ -104,8 +104,10 @@ def resolve_credentials(url: str, *, user: str | None = None, password: str | No
         raise CredentialsError(f"{path}: no such netrc file; create it or give --netrc-file"
                                ) from None
     except netrc.NetrcParseError as err:
-        raise CredentialsError(f"{path}:{err.lineno}: malformed netrc file ({err.msg}); fix "
-                               "that line") from None
+        # The parser's own message may quote a piece of a password: leave it out.
+        raise CredentialsError(f"{path}:{err.lineno}: malformed netrc file; fix that line "
+                               "(machine HOST login USER password SECRET, one entry a line)"
+                               ) from None
     except OSError as err:
         raise CredentialsError(f"{path}: cannot read ({err.strerror})") from None
     if entry is None or (user is not None and entry[0] != user):
