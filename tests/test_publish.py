@@ -327,3 +327,67 @@ class TestPlan:
                                              pyoxigraph.Literal(t.object.value + "!"))
         assert fingerprint(triples).differences(fingerprint(changed))
         assert not fingerprint(triples).differences(fingerprint(reversed(triples)))
+
+
+# --- the command line, on the fixture project -------------------------------------------
+
+
+FIXTURE_ROOT = Path(__file__).parent / "data" / "project"
+CLI_GRAPH = "https://example.org/ibmkg-cli"
+
+
+def _env() -> dict[str, str]:
+    return {"IBMKG_ENDPOINT_USER": "dba", "IBMKG_ENDPOINT_PASSWORD": "dba"}
+
+
+@pytest.mark.virtuoso
+class TestCommandLine:
+    def test_publish_then_query_by_graph(
+            self, virtuoso_fixture_server: virtuoso_server.VirtuosoServer) -> None:
+        server = virtuoso_fixture_server
+        runner = CliRunner()
+        args = ["--root", str(FIXTURE_ROOT), "publish", "--endpoint", server.endpoint,
+                "--update-endpoint", server.update_endpoint, "--graph", CLI_GRAPH,
+                "--inferred", "never", "--local-test"]
+        result = runner.invoke(cli, args, env=_env())
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[0].startswith(f"data      {CLI_GRAPH} ")
+        assert "dba" not in result.output.replace("dba/dba", "")
+        again = runner.invoke(cli, args, env=_env())
+        assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 changes at ")
+        local = runner.invoke(cli, ["--root", str(FIXTURE_ROOT), "query", "studies",
+                                    "--format", "csv"])
+        remote = runner.invoke(cli, ["--root", str(FIXTURE_ROOT), "query", "studies",
+                                     "--format", "csv", "--endpoint", server.endpoint,
+                                     "--graph", CLI_GRAPH])
+        assert remote.exit_code == 0, remote.stderr
+        assert remote.stdout == local.stdout and local.stdout.count("\n") == 3
+
+    def test_invalid_data_publishes_nothing(
+            self, virtuoso_fixture_server: virtuoso_server.VirtuosoServer,
+            tmp_path: Path) -> None:
+        import shutil
+
+        root = tmp_path / "project"
+        shutil.copytree(FIXTURE_ROOT, root)
+        study = root / "kg" / "studies" / "fixture-alpha-2001.ttl"
+        study.write_text(study.read_text(encoding="utf-8").replace(
+            "ibmkg:sampleSize", "ibmkg:sampleSizeTypo"), encoding="utf-8")
+        graph = "https://example.org/ibmkg-invalid"
+        result = CliRunner().invoke(cli, [
+            "--root", str(root), "publish", "--endpoint", virtuoso_fixture_server.endpoint,
+            "--update-endpoint", virtuoso_fixture_server.update_endpoint, "--graph", graph,
+            "--inferred", "never", "--local-test"], env=_env())
+        assert result.exit_code == 1
+        assert "nothing was published" in result.stderr
+        assert _publisher(virtuoso_fixture_server).read_state(graph) == {}
+
+    def test_endpoint_down(self) -> None:
+        url = f"http://127.0.0.1:{virtuoso_server.free_port()}/sparql"
+        result = CliRunner().invoke(cli, [
+            "--root", str(FIXTURE_ROOT), "publish", "--endpoint", url, "--graph", CLI_GRAPH,
+            "--inferred", "never", "--local-test"], env=_env())
+        assert result.exit_code == 3
+        assert result.stderr.splitlines() == [
+            f"error: {url}: cannot connect (connection refused); check that the server is "
+            "running and the URL is right"]
