@@ -70,8 +70,9 @@ bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph) and reasoni
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_reasoning.py
 
-bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso at 10 and 100 synthetic studies (~2 min); writes benchmarks/results/publish.md
+bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and 100 synthetic studies) and the remote limits (~2 min); writes benchmarks/results/
 	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
+	$(BIN)/python benchmarks/bench_remote_limits.py
 
 bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
 	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick

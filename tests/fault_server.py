@@ -83,10 +83,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/sparql-results+json")
             self.send_header("Content-Length", str(len(ok)))
             self.end_headers()
-            for byte in ok:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(1)
+            try:
+                for byte in ok:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:  # the client gave up, as it should
+                return
         elif path == "/stall":
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
