@@ -9,7 +9,7 @@ IBMKG  := $(BIN)/ibmkg
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest test-engines bench-validation \
         validation-report crosscheck canon check-canon imports mappings context generate \
-        check-generated bench serve bench-serve bench-quick clean
+        check-generated bench serve bench-serve bench-publish bench-quick clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -89,6 +89,10 @@ serve: $(STAMP) ## Serve the graph over the SPARQL protocol on http://127.0.0.1:
 
 bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthetic studies; write benchmarks/results/serve.md
 	$(BIN)/python benchmarks/bench_serve.py
+
+bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and 100 synthetic studies) and the remote limits (~2 min); writes benchmarks/results/
+	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
+	$(BIN)/python benchmarks/bench_remote_limits.py
 
 bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
 	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick

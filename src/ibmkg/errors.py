@@ -207,3 +207,28 @@ class QueryTimeoutError(InputError):
 
 class QueryWorkerError(IbmkgError):
     """The worker process running a query died (out of memory, killed from outside)."""
+
+
+class EndpointHTTPError(EndpointError):
+    """A remote endpoint answered with an HTTP error status.
+
+    :param message: the one-line message (URL, status, the server's first words, a hint).
+    :param status: the HTTP status.
+    :param detail: the server's first words, if any.
+    :param retry_after: seconds the server asked to wait (``Retry-After``), if any.
+    """
+
+    def __init__(self, message: str, *, status: int, detail: str = "",
+                 retry_after: float | None = None) -> None:
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PublishError(EndpointError):
+    """Publishing stopped before the live graph was touched, or verification failed after."""
+
+
+class CredentialsError(InputError):
+    """Credentials are missing, unsafe (a stock password) or would travel in clear text."""
