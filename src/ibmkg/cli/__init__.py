@@ -19,6 +19,7 @@ import click
 from ibmkg.cli._common import EXIT_CODES, Context
 from ibmkg.cli.data import build, canon, export, reason, stats, table, validate
 from ibmkg.cli.query import queries, query
+from ibmkg.cli.site import site
 from ibmkg.errors import IbmkgError, InconsistentGraphError, InputError
 
 __all__ = ["cli", "main"]
@@ -77,7 +78,7 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
     ctx.obj = Context(root=root, debug=debug)
 
 
-for _command in (build, canon, export, queries, query, reason, stats, table, validate):
+for _command in (build, canon, export, queries, query, reason, site, stats, table, validate):
     cli.add_command(_command)
 
 

@@ -1,0 +1,86 @@
+"""Ontology documentation with pyLODE: the only module that imports it.
+
+pyLODE 3.4.1 (the last release for Python 3.11) reads its own version from a
+``pyproject.toml`` that its wheel does not ship, so the import fails; this adapter gives it
+the version first. pyLODE also fails (``unhashable type: 'list'``) on some nested class
+expressions; the documentation is then made without the anonymous class axioms, says so at
+the top, and each term's own page still shows them in full.
+
+>>> anchor("https://w3id.org/ibmkg/ontology/Study")
+'Study'
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import types
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Final
+
+import pyoxigraph
+
+from ibmkg.errors import IbmkgError
+from ibmkg.graph_io import to_rdflib_graph
+from ibmkg.namespaces import PREFIXES
+
+__all__ = ["OntologyDocsError", "anchor", "ontology_html"]
+
+log = logging.getLogger(__name__)
+
+_OWL, _RDFS = PREFIXES["owl"], PREFIXES["rdfs"]
+_AXIOMS: Final = {f"{_OWL}equivalentClass", f"{_RDFS}subClassOf"}
+NOTE: Final = ("<p style=\"background:#fff4d6;padding:.5rem 1rem\">pyLODE could not render "
+               "some anonymous class expressions; they are shown on each term's own page of "
+               "the site.</p>")
+
+
+class OntologyDocsError(IbmkgError):
+    """pyLODE is missing or failed on the ontology."""
+
+
+def anchor(iri: str) -> str:
+    """The fragment pyLODE gives a term of the ibmkg namespace (its local name).
+
+    :param iri: a term IRI.
+    :returns: the HTML id.
+    """
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _pylode() -> Any:
+    if "pylode.version" not in sys.modules:
+        shim = types.ModuleType("pylode.version")
+        try:
+            shim.__version__ = version("pylode")  # type: ignore[attr-defined]
+        except PackageNotFoundError as err:
+            raise OntologyDocsError("pyLODE is not installed; pip install pylode") from err
+        sys.modules["pylode.version"] = shim
+    try:
+        from pylode import OntPub
+    except ImportError as err:
+        raise OntologyDocsError(f"pyLODE cannot be imported: {err}") from err
+    return OntPub
+
+
+def ontology_html(triples: list[pyoxigraph.Triple]) -> str:
+    """Document the ontology as one HTML page.
+
+    :param triples: the ontology's triples (``ontology/ibmkg.ttl``).
+    :returns: the HTML.
+    :raises OntologyDocsError: when pyLODE is missing or fails even without the class axioms.
+    """
+    ont_pub = _pylode()
+    try:
+        return str(ont_pub(ontology=to_rdflib_graph(triples)).make_html())
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        log.info("pyLODE failed on the full ontology (%s); retrying without anonymous class "
+                 "axioms", err)
+    blank = {t.object for t in triples if t.predicate.value in _AXIOMS
+             and isinstance(t.object, pyoxigraph.BlankNode)}
+    kept = [t for t in triples if not (t.predicate.value in _AXIOMS and t.object in blank)]
+    try:
+        html = str(ont_pub(ontology=to_rdflib_graph(kept)).make_html())
+    except (TypeError, ValueError, KeyError, AttributeError) as err:
+        raise OntologyDocsError(f"pyLODE failed on the ontology: {err}") from err
+    return html.replace("<body>", "<body>\n" + NOTE, 1)
