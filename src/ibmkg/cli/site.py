@@ -31,8 +31,11 @@ def site(ctx: Context, outdir: Path | None, sparql_endpoint: str | None,
     The new site replaces the old one only when complete. With --serve, it is then served
     on http://127.0.0.1:PORT/ until interrupted.
     """
-    layout = ctx.layout()
-    out = outdir or layout.build / "site"
+    if outdir is None or not no_build:
+        layout = ctx.layout()
+        out = outdir or layout.build / "site"
+    else:
+        out = outdir
     if not no_build:
         from ibmkg.publish.site import build_site
 

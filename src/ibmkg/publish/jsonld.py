@@ -198,12 +198,15 @@ def reduce_context(context: Context, nodes: list[dict[str, Any]]) -> Context:
 
 
 def expand_to_triples(document: Any) -> list[pyoxigraph.Triple]:
-    """Read a JSON-LD document back to triples with PyLD (no network).
+    """Read a JSON-LD document back to triples: PyLD expands it, pyoxigraph reads the result.
+
+    PyLD's own ``toRdf`` rewrites the lexical form of every ``xsd:double`` string
+    (``"0.6"`` becomes ``"6.0E-1"``), which the JSON-LD 1.1 API does only for JSON numbers;
+    the expanded form keeps the string, so pyoxigraph turns it into the exact literal.
 
     :param document: a JSON-LD document (parsed JSON).
     :returns: the triples.
     """
-    nquads = jsonld.to_rdf(document, {"format": "application/n-quads",
-                                      "documentLoader": _no_remote})
-    return [q.triple for q in pyoxigraph.parse(nquads.encode("utf-8"),
-                                               format=pyoxigraph.RdfFormat.N_QUADS)]
+    expanded = jsonld.expand(document, {"documentLoader": _no_remote})
+    data = json.dumps(expanded).encode("utf-8")
+    return list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD))

@@ -105,8 +105,9 @@ class DatasetFacts:
             properties[predicate] += 1
             if predicate == f"{_RDF}type" and isinstance(t.object, pyoxigraph.NamedNode):
                 classes[t.object.value] += 1
-                if t.object.value == f"{_ONTOLOGY}Study":
-                    facts.studies.append(str(t.subject))
+                if t.object.value == f"{_ONTOLOGY}Study" and \
+                        isinstance(t.subject, pyoxigraph.NamedNode):
+                    facts.studies.append(t.subject.value)
             subject = t.subject.value if isinstance(t.subject, pyoxigraph.NamedNode) else ""
             if subject in (_ONTOLOGY, _REVIEW) and not isinstance(t.object, pyoxigraph.Triple):
                 facts.literals.setdefault((subject, predicate), []).append(t.object.value)

@@ -6,13 +6,18 @@ the version first. pyLODE also fails (``unhashable type: 'list'``) on some neste
 expressions; the documentation is then made without the anonymous class axioms, says so at
 the top, and each term's own page still shows them in full.
 
->>> anchor("https://w3id.org/ibmkg/ontology/Study")
-'Study'
+pyLODE makes each term's HTML id from its label (``arm`` for ``ibmkg:Arm``); the ids are
+read back from the page it wrote, so links from the site always land on the term.
+
+>>> anchors('<div class="property entity" id="arm"><h3>arm</h3><table><tr><th>IRI</th>'
+...         '<td><code>https://w3id.org/ibmkg/ontology/Arm</code></td></tr></table></div>')
+{'https://w3id.org/ibmkg/ontology/Arm': 'arm'}
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import types
 from importlib.metadata import PackageNotFoundError, version
@@ -24,7 +29,7 @@ from ibmkg.errors import IbmkgError
 from ibmkg.graph_io import to_rdflib_graph
 from ibmkg.namespaces import PREFIXES
 
-__all__ = ["OntologyDocsError", "anchor", "ontology_html"]
+__all__ = ["OntologyDocsError", "anchors", "ontology_html"]
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +44,17 @@ class OntologyDocsError(IbmkgError):
     """pyLODE is missing or failed on the ontology."""
 
 
-def anchor(iri: str) -> str:
-    """The fragment pyLODE gives a term of the ibmkg namespace (its local name).
+_ENTITY = re.compile(r'<div class="[^"]*\bentity\b[^"]*" id="([^"]+)">.{0,600}?<th>IRI</th>'
+                     r'\s*<td>\s*<code>([^<]+)</code>', re.S)
 
-    :param iri: a term IRI.
-    :returns: the HTML id.
+
+def anchors(html: str) -> dict[str, str]:
+    """The HTML id of each term documented in a pyLODE page.
+
+    :param html: the page.
+    :returns: term IRI -> id.
     """
-    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return {iri.strip(): ident for ident, iri in _ENTITY.findall(html)}
 
 
 def _pylode() -> Any:

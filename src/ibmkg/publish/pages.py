@@ -24,7 +24,6 @@ from markupsafe import escape
 from ibmkg.curie import compress
 from ibmkg.namespaces import BASE, PREFIXES
 from ibmkg.publish.conneg import VARIANTS
-from ibmkg.publish.ontodoc import anchor
 from ibmkg.publish.resources import ResourceIndex, language_ok, page_path
 
 __all__ = ["Renderer", "relative"]
@@ -65,6 +64,7 @@ class Renderer:
     index: ResourceIndex
     command: str = "ibmkg site"
     jsonld_nodes: dict[str, str] | None = None
+    doc_anchors: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.env = jinja2.Environment(
@@ -162,11 +162,10 @@ class Renderer:
         alternates = [{"media_type": v.media_type, "href": name + v.extension,
                        "name": _FORMAT_NAMES[v.name]} for v in VARIANTS]
         doc = None
-        if doc_href is not None and iri.startswith(PREFIXES["ibmkg"]) and \
-                iri != PREFIXES["ibmkg"]:
-            doc = f"{relative(doc_href, current)}#{anchor(iri)}"
-        elif doc_href is not None and iri == PREFIXES["ibmkg"]:
+        if doc_href is not None and iri == PREFIXES["ibmkg"]:
             doc = relative(doc_href, current)
+        elif doc_href is not None and iri in (self.doc_anchors or {}):
+            doc = f"{relative(doc_href, current)}#{(self.doc_anchors or {})[iri]}"
         jsonld = (self.jsonld_nodes or {}).get(iri)
         return self.template("resource.html").render(
             title=self.index.label(iri), curie=compress(iri), iri=iri, types=types,

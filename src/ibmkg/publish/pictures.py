@@ -133,8 +133,8 @@ def evidence_map(store: Store) -> Picture:
                          edgecolors="black", linewidths=0.6, zorder=3)
     axes.set_xticks(range(len(domains)), domains, rotation=40, ha="right")
     axes.set_yticks(range(len(order)), [f"{studies[s][1]} ({studies[s][0]})" for s in order])
-    axes.set_xlim(-0.6, len(domains) - 0.4)
-    axes.set_ylim(len(order) - 0.5, -0.5)
+    axes.set_xlim(-0.6, max(len(domains), 1) - 0.4)
+    axes.set_ylim(max(len(order), 1) - 0.5, -0.5)
     axes.grid(True, color="#dddddd", zorder=0)
     axes.set_title("Evidence map: findings by study design and outcome domain")
     handles = [axes.scatter([], [], c=colour, marker="o", s=60, edgecolors="black",

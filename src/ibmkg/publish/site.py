@@ -193,8 +193,9 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     whole, documents = _node_documents(triples, context)
     notes: list[str] = []
     doc_href: str | None = None
+    doc_anchors: dict[str, str] = {}
     if ontology_docs:
-        from ibmkg.publish.ontodoc import OntologyDocsError, ontology_html
+        from ibmkg.publish.ontodoc import OntologyDocsError, anchors, ontology_html
 
         try:
             html = ontology_html(load_turtle(layout.ontology))
@@ -202,9 +203,9 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
             notes.append(f"ontology documentation skipped: {err}")
         else:
             _write(tmp / _ONTOLOGY_DOC, html)
-            doc_href = _ONTOLOGY_DOC
+            doc_href, doc_anchors = _ONTOLOGY_DOC, anchors(html)
     renderer = Renderer(index, _COMMAND, {iri: script_json(doc)
-                                          for iri, doc in documents.items()})
+                                          for iri, doc in documents.items()}, doc_anchors)
     resources = index.resources
     for iri in resources:
         path = page_path(iri)
