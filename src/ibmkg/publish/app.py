@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ibmkg.publish.conneg import choose, media_type_for, target
+from ibmkg.publish.conneg import choose, media_type_for, negotiable, target
 
 __all__ = ["resolve", "site_app"]
 
@@ -60,6 +60,8 @@ def site_app(site_dir: Path) -> Starlette:
             relative = found.relative_to(site_dir.resolve()).as_posix()
             return FileResponse(found, media_type=media_type_for(relative),
                                 headers={"Vary": "Accept"})
+        if not negotiable(path):
+            return PlainTextResponse("not found\n", status_code=404)
         variant = choose(request.headers.get("accept"), request.query_params.get("format"))
         location = "/" + target(path, variant)
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})

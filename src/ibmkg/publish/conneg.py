@@ -11,6 +11,9 @@ rules, in this order (the way w3id.org redirects are written):
    not weighed);
 3. otherwise HTML, so a browser (or ``*/*``) gets the page.
 
+A missing path that already ends with a variant's extension (``x.ttl``) is not negotiated:
+it is a 404, never a redirect to ``x.ttl.ttl``.
+
 A path ending in ``/`` (the base IRI, ``ontology/``) maps to ``index`` + extension.
 :func:`choose` and :func:`target` implement the rules for the Python app
 (:mod:`ibmkg.publish.app`); :func:`htaccess` and :func:`nginx_conf` write the same rules for
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = ["HTML", "VARIANTS", "Variant", "choose", "htaccess", "media_type_for",
-           "nginx_conf", "target"]
+           "negotiable", "nginx_conf", "target"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,22 @@ def choose(accept: str | None, format_param: str | None) -> Variant:
     return HTML
 
 
+def _extension_pattern() -> str:
+    return "|".join(v.extension.lstrip(".") for v in (*VARIANTS, HTML))
+
+
+def negotiable(path: str) -> bool:
+    """Whether a missing path is redirected (it does not end with a variant's extension).
+
+    :param path: the request path without its leading ``/``.
+    :returns: the verdict.
+
+    >>> negotiable("study/a"), negotiable("study/a.ttl"), negotiable("")
+    (True, False, True)
+    """
+    return not any(path.endswith(v.extension) for v in (*VARIANTS, HTML))
+
+
 def target(path: str, variant: Variant) -> str:
     """The file a resource path redirects to.
 
@@ -174,7 +193,8 @@ def htaccess(*, target_base: str = "", command: str = "ibmkg site") -> str:
     def rules(condition: str, variant: Variant) -> list[str]:
         out = []
         for pattern, replacement in (("^(.*/)?$", "$1index"), ("^(.+)$", "$1")):
-            out += ["RewriteCond %{REQUEST_FILENAME} !-f", condition,
+            out += ["RewriteCond %{REQUEST_FILENAME} !-f",
+                    f"RewriteCond %{{REQUEST_URI}} !\\.({_extension_pattern()})$", condition,
                     f"RewriteRule {pattern} {target_base}{replacement}{variant.extension} "
                     "[R=303,L,QSD]"]
         return out
@@ -221,6 +241,7 @@ def nginx_conf(*, root: str = "/srv/ibmkg/site", command: str = "ibmkg site") ->
         "    location / {", "        add_header Vary Accept;",
         "        try_files $uri @ibmkg_conneg;", "    }",
         "    location @ibmkg_conneg {",
+        f'        if ($uri ~ "\\.({_extension_pattern()})$") {{ return 404; }}',
         '        if ($uri ~ "^(.*/)$") { return 303 $1index$ibmkg_ext; }',
         "        return 303 $uri$ibmkg_ext;", "    }", "}",
     ]
