@@ -2,7 +2,8 @@
 
 pyLODE 3.4.1 (the last release for Python 3.11) reads its own version from a
 ``pyproject.toml`` that its wheel does not ship, so the import fails; this adapter gives it
-the version first. pyLODE also fails (``unhashable type: 'list'``) on some nested class
+the version first. Its import also sets the root logger to DEBUG, which is undone.
+pyLODE also fails (``unhashable type: 'list'``) on some nested class
 expressions; the documentation is then made without the anonymous class axioms, says so at
 the top, and each term's own page still shows them in full.
 
@@ -16,17 +17,19 @@ read back from the page it wrote, so links from the site always land on the term
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import sys
 import types
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, Final
 
 import pyoxigraph
 
 from ibmkg.errors import IbmkgError
-from ibmkg.graph_io import to_rdflib_graph
+from ibmkg.graph_io import load_turtle, to_rdflib_graph
 from ibmkg.namespaces import PREFIXES
 
 __all__ = ["OntologyDocsError", "anchors", "ontology_html"]
@@ -65,20 +68,44 @@ def _pylode() -> Any:
         except PackageNotFoundError as err:
             raise OntologyDocsError("pyLODE is not installed; pip install pylode") from err
         sys.modules["pylode.version"] = shim
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     try:
         from pylode import OntPub
     except ImportError as err:
         raise OntologyDocsError(f"pyLODE cannot be imported: {err}") from err
+    finally:  # pyLODE's loader calls logging.basicConfig(level=DEBUG) on import: undo it
+        root.setLevel(level)
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
     return OntPub
 
 
-def ontology_html(triples: list[pyoxigraph.Triple]) -> str:
-    """Document the ontology as one HTML page.
+_MEMO: dict[str, str | OntologyDocsError] = {}
 
-    :param triples: the ontology's triples (``ontology/ibmkg.ttl``).
+
+def ontology_html(path: Path) -> str:
+    """Document the ontology as one HTML page (memoised by file content within a process).
+
+    :param path: the ontology (``ontology/ibmkg.ttl``).
     :returns: the HTML.
+    :raises RdfSyntaxError: when the file does not parse.
     :raises OntologyDocsError: when pyLODE is missing or fails even without the class axioms.
     """
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in _MEMO:
+        try:
+            _MEMO[key] = _document(load_turtle(path))
+        except OntologyDocsError as err:
+            _MEMO[key] = err
+    found = _MEMO[key]
+    if isinstance(found, OntologyDocsError):
+        raise OntologyDocsError(str(found))
+    return found
+
+
+def _document(triples: list[pyoxigraph.Triple]) -> str:
     ont_pub = _pylode()
     try:
         return str(ont_pub(ontology=to_rdflib_graph(triples)).make_html())

@@ -30,7 +30,7 @@ from ibmkg.errors import InputError
 from ibmkg.export.rdf import serialize
 from ibmkg.export.sparql_examples import examples_turtle
 from ibmkg.formats import RdfFormat
-from ibmkg.graph_io import LoadedData, load_project, load_turtle, staging_dir
+from ibmkg.graph_io import LoadedData, load_project, staging_dir
 from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import Layout, shape_files
 from ibmkg.publish import conneg, jsonld, metadata, pictures
@@ -40,7 +40,8 @@ from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
 from ibmkg.store.base import IRI, Store
 from ibmkg.store.embedded import EmbeddedStore
 
-__all__ = ["SiteResult", "build_site", "resource_files", "write_site"]
+__all__ = ["SiteResult", "build_site", "build_step", "resource_files", "table_document",
+           "write_site"]
 
 log = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
         from ibmkg.publish.ontodoc import OntologyDocsError, anchors, ontology_html
 
         try:
-            html = ontology_html(load_turtle(layout.ontology))
+            html = ontology_html(layout.ontology)
         except OntologyDocsError as err:
             notes.append(f"ontology documentation skipped: {err}")
         else:
@@ -406,3 +407,27 @@ def table_document(store: Store, *, command: str = "ibmkg build") -> str:
                              autoescape=True)
     return env.get_template("table1.html").render(
         fragment=render_table(store, TableFormat.HTML), command=command)
+
+
+def build_step(tmp: Path, layout: Layout, data: LoadedData, store: Store) -> list[str]:
+    """The publication part of ``ibmkg build``: the site, the pictures, Table I as a page.
+
+    Writes ``site/`` (answers to every stored question the store can answer, inferences
+    included when the reasoner ran), ``evidence-map.svg``, ``timeline.svg`` and a standalone
+    ``table1.html`` into the build's staging folder.
+
+    :param tmp: the build's staging folder.
+    :param layout: the project layout.
+    :param data: the loaded project.
+    :param store: the build's store.
+    :returns: notes for the build summary.
+    """
+    site_dir = tmp / "site"
+    site_dir.mkdir()
+    result = write_site(layout, site_dir, data=data, store=store)
+    for line in result.warnings:
+        log.warning("%s", line)
+    for name in ("evidence-map.svg", "timeline.svg"):
+        shutil.copyfile(site_dir / name, tmp / name)
+    _write(tmp / "table1.html", table_document(store, command="ibmkg build"))
+    return [f"site: {result.pages} pages, {result.files} files in site/", *result.notes]
