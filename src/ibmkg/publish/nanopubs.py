@@ -173,7 +173,8 @@ def verify(trig: str) -> list[str]:
 
     :param trig: TriG holding one or more nanopublications.
     :returns: their URIs, in document order of their head graphs.
-    :raises NanopubError: when one is malformed or its trusty URI does not match its content.
+    :raises NanopubError: when one is malformed, its trusty URI does not match its content,
+        or its signature (when signed) does not verify.
 
     >>> verify("")
     []
@@ -197,6 +198,8 @@ def verify(trig: str) -> list[str]:
             nanopub = Nanopub(rdf=single)
             if not (nanopub.is_valid and nanopub.has_valid_trusty):
                 raise NanopubError(f"{uri}: rejected by the nanopub library")
+            if nanopub.metadata.signature is not None and not nanopub.has_valid_signature:
+                raise NanopubError(f"{uri}: the signature does not verify")
         except NanopubError:
             raise
         except Exception as err:  # MalformedNanopubError and others
