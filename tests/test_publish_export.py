@@ -144,5 +144,7 @@ def test_build_jsonld_reads_back_to_build_nt_with_exact_literals(
     assert '"0.6"^^<http://www.w3.org/2001/XMLSchema#double>' in nt
     nodes = json.dumps(document["@graph"])
     full = re.findall(r'"(https://w3id\.org/ibmkg/[^"]*)"', nodes)
-    assert full and all(iri.endswith("/") for iri in full)  # only namespace IRIs stay full
+    # only namespace IRIs, and the mapping set (no prefix covers the base), stay full IRIs
+    assert {iri for iri in full if not iri.endswith("/")} == {
+        "https://w3id.org/ibmkg/mappings.sssom.tsv"}
     assert '"hasArm": "study:foreman-2017/arm-ivig"' in nodes
