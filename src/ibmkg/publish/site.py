@@ -227,7 +227,8 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     for ext, text in _rdf_texts(void, void_doc, "the VoID/DCAT description").items():
         _write(tmp / ("index" + ext), text)
     _write(tmp / ".htaccess", conneg.htaccess())
-    shutil.copyfile(Path(__file__).with_name("templates") / "style.css", tmp / "style.css")
+    for asset in ("style.css", "favicon.svg"):
+        shutil.copyfile(Path(__file__).with_name("templates") / asset, tmp / asset)
     evidence, line = pictures.evidence_map(store), pictures.timeline(store)
     _write(tmp / "evidence-map.svg", evidence.svg)
     _write(tmp / "timeline.svg", line.svg)
