@@ -16,7 +16,9 @@ The public API, in one place. Typical use::
 1
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from ibmkg.build import BuildResult, build
 from ibmkg.canonical import canon_files, canonical_trig, canonical_turtle
@@ -38,7 +40,15 @@ from ibmkg.errors import (
 )
 from ibmkg.export.results import format_results
 from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
-from ibmkg.formats import Backend, RdfFormat, ReasonFormat, ReportFormat, ResultFormat, TableFormat
+from ibmkg.formats import (
+    Backend,
+    ExportFormat,
+    RdfFormat,
+    ReasonFormat,
+    ReportFormat,
+    ResultFormat,
+    TableFormat,
+)
 from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
@@ -90,6 +100,25 @@ from ibmkg.validation import (
     validate_shapes,
 )
 
+if TYPE_CHECKING:
+    from ibmkg.publish import SiteResult, build_site, table_document
+    from ibmkg.publish.app import site_app
+    from ibmkg.publish.nanopubs import finding_nanopubs
+
+#: Publication (Jinja2, PyLD, Starlette, nanopub) is imported on first use, so that
+#: ``import ibmkg`` and ``ibmkg --help`` stay fast.
+_LAZY = {"SiteResult": "ibmkg.publish", "build_site": "ibmkg.publish",
+         "table_document": "ibmkg.publish", "site_app": "ibmkg.publish.app",
+         "finding_nanopubs": "ibmkg.publish.nanopubs"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the publication API on first use (PEP 562)."""
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'ibmkg' has no attribute {name!r}")
+
+
 try:
     __version__ = version("ibmkg")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -105,6 +134,7 @@ __all__ = [
     "EmbeddedStore",
     "EndpointError",
     "Engine",
+    "ExportFormat",
     "IbmkgError",
     "InconsistentGraphError",
     "InferredType",
@@ -128,6 +158,7 @@ __all__ = [
     "ResultFormat",
     "ResultTable",
     "Severity",
+    "SiteResult",
     "SourceGraph",
     "Store",
     "StoredQuery",
@@ -141,6 +172,7 @@ __all__ = [
     "__version__",
     "atomic_write",
     "build",
+    "build_site",
     "canon_files",
     "canonical_trig",
     "canonical_turtle",
@@ -151,6 +183,7 @@ __all__ = [
     "expand_term",
     "find_query",
     "find_root",
+    "finding_nanopubs",
     "format_report",
     "format_results",
     "load_catalogue",
@@ -165,8 +198,10 @@ __all__ = [
     "rewrite_service",
     "run_federated",
     "run_query",
+    "site_app",
     "staging_dir",
     "structured_rows",
+    "table_document",
     "to_rdflib_dataset",
     "to_rdflib_graph",
     "validate",
