@@ -253,3 +253,21 @@ def test_the_fixture_project_builds_without_a_context(fixture_layout: Layout,
     layout.context.unlink(missing_ok=True)
     result = build_site(layout, tmp_path / "site", ontology_docs=False, modified="2026-11-30")
     assert result.pages == len(_subjects(load_project(layout)))
+
+
+def test_site_command_writes_the_site_and_reports_it(fixture_layout: Layout,
+                                                     tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ibmkg.cli import cli
+
+    layout = _copy_fixture(fixture_layout, tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--root", str(layout.root), "site", str(out),
+                                      "--no-ontology-docs",
+                                      "--sparql-endpoint", "https://example.org/sparql"])
+    assert result.exit_code == 0, result.output
+    assert "pages     " in result.output and (out / "index.html").is_file()
+    void = (out / ".well-known" / "void").read_text("utf-8")
+    assert "void:sparqlEndpoint <https://example.org/sparql>" in void
+    assert "site  " in CliRunner().invoke(cli, ["--help"]).output
