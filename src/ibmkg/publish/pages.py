@@ -24,7 +24,7 @@ from markupsafe import escape
 from ibmkg.curie import compress
 from ibmkg.namespaces import BASE, PREFIXES
 from ibmkg.publish.conneg import VARIANTS
-from ibmkg.publish.resources import ResourceIndex, language_ok, page_path
+from ibmkg.publish.resources import ResourceIndex, curie, language_ok, page_path
 
 __all__ = ["Renderer", "relative"]
 
@@ -168,7 +168,7 @@ class Renderer:
             doc = f"{relative(doc_href, current)}#{(self.doc_anchors or {})[iri]}"
         jsonld = (self.jsonld_nodes or {}).get(iri)
         return self.template("resource.html").render(
-            title=self.index.label(iri), curie=compress(iri), iri=iri, types=types,
+            title=self.index.label(iri), curie=curie(iri), iri=iri, types=types,
             quotes=quotes, rows=rows, incoming=incoming, alternates=alternates,
             doc_href=doc, root=relative("index.html", current).removesuffix("index.html"),
             jsonld=jsonld, command=self.command)

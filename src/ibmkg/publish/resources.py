@@ -17,7 +17,7 @@ IRI itself; each such node is logged once as a warning.
 >>> index.label("https://w3id.org/ibmkg/study/a")
 'A'
 >>> index.label("https://w3id.org/ibmkg/study/a/arm")
-'<https://w3id.org/ibmkg/study/a/arm>'
+'study:a/arm'
 >>> page_path("https://w3id.org/ibmkg/ontology/")
 'ontology/index'
 """
@@ -37,7 +37,7 @@ from ibmkg.curie import compress
 from ibmkg.graph_io import parse_turtle
 from ibmkg.namespaces import BASE, PREFIXES
 
-__all__ = ["LABEL_PREDICATES", "ResourceIndex", "language_ok", "page_path"]
+__all__ = ["LABEL_PREDICATES", "ResourceIndex", "curie", "language_ok", "page_path"]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,28 @@ def page_path(iri: str) -> str | None:
             or "//" in rest or rest.startswith(("/", ".well-known")):
         return None
     return f"{rest}index" if rest == "" or rest.endswith("/") else rest
+
+
+def curie(iri: str) -> str:
+    """A W3C CURIE for display (the local part may hold ``/``), else the IRI in ``<>``.
+
+    :param iri: an IRI.
+    :returns: e.g. ``study:cherin-2002/weakness-1``.
+
+    >>> curie("https://w3id.org/ibmkg/study/cherin-2002/weakness-1")
+    'study:cherin-2002/weakness-1'
+    >>> curie("http://example.org/x")
+    '<http://example.org/x>'
+    """
+    short = compress(iri)
+    if not short.startswith("<"):
+        return short
+    matches = [(len(ns), prefix) for prefix, ns in PREFIXES.items()
+               if iri.startswith(ns) and len(iri) > len(ns)]
+    if not matches:
+        return short
+    _, prefix = max(matches)
+    return f"{prefix}:{iri[len(PREFIXES[prefix]):]}"
 
 
 def language_ok(tag: str) -> bool:
@@ -207,12 +229,12 @@ class ResourceIndex:
         text = self.labels.get(iri)
         if text is not None and text.strip():
             return text
-        curie = compress(iri)
+        short = curie(iri)
         if page_path(iri) is not None and iri in self.outgoing:
-            self.warn(curie, "resource(s) have no label; shown by their CURIE")
+            self.warn(short, "resource(s) have no label; shown by their CURIE")
         elif not iri.startswith(BASE):
-            self.warn(curie, "IRI(s) outside the base have no label; shown by their CURIE")
-        return curie
+            self.warn(short, "IRI(s) outside the base have no label; shown by their CURIE")
+        return short
 
     def description(self, iri: str) -> list[pyoxigraph.Triple]:
         """The resource's outgoing triples and those of the blank nodes they reach.
