@@ -55,6 +55,13 @@ def load_context(path: Path) -> Context:
     :param path: ``ontology/context.jsonld``.
     :returns: the object under ``@context`` (or the whole document).
     :raises InputError: when the file is not JSON.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d) / "context.jsonld"
+    ...     _ = path.write_text('{"@context": {"ex": "http://ex/"}}')
+    ...     load_context(path)
+    {'ex': 'http://ex/'}
     """
     try:
         document = json.loads(read_text(path))
@@ -206,6 +213,11 @@ def expand_to_triples(document: Any) -> list[pyoxigraph.Triple]:
 
     :param document: a JSON-LD document (parsed JSON).
     :returns: the triples.
+
+    >>> doc = {"@context": {"ex": "http://ex/", "xsd": "http://www.w3.org/2001/XMLSchema#"},
+    ...        "@id": "ex:a", "ex:p": {"@value": "0.6", "@type": "xsd:double"}}
+    >>> print(expand_to_triples(doc)[0])
+    <http://ex/a> <http://ex/p> "0.6"^^<http://www.w3.org/2001/XMLSchema#double>
     """
     expanded = jsonld.expand(document, {"documentLoader": _no_remote})
     data = json.dumps(expanded).encode("utf-8")

@@ -109,6 +109,10 @@ def evidence_map(store: Store) -> Picture:
 
     :param store: a store holding the ontology and the studies.
     :returns: the picture.
+
+    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> evidence_map(EmbeddedStore()).alt.startswith("Evidence map of 0 findings")
+    True
     """
     table = store.query(EVIDENCE_QUERY)
     records = table.as_dicts()
@@ -161,6 +165,11 @@ def timeline(store: Store) -> Picture:
 
     :param store: a store holding the ontology and the studies.
     :returns: the picture.
+
+    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> picture = timeline(EmbeddedStore())
+    >>> picture.rows, "<svg" in picture.svg
+    (0, True)
     """
     records = store.query(TIMELINE_QUERY).as_dicts()
     designs = sorted({str(r["designLabel"]) for r in records})

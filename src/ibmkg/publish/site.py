@@ -398,6 +398,11 @@ def table_document(store: Store, *, command: str = "ibmkg build") -> str:
     :param store: a store holding the review and its studies.
     :param command: the command named in the note under the table.
     :returns: the HTML document.
+
+    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> page = table_document(EmbeddedStore())
+    >>> page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    True
     """
     import jinja2
 
