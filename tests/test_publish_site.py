@@ -265,9 +265,12 @@ def test_site_command_writes_the_site_and_reports_it(fixture_layout: Layout,
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["--root", str(layout.root), "site", str(out),
                                       "--no-ontology-docs",
-                                      "--sparql-endpoint", "https://example.org/sparql"])
+                                      "--sparql-endpoint", "https://example.org/sparql",
+                                      "--site-url", "https://example.org/ibmkg"])
     assert result.exit_code == 0, result.output
     assert "pages     " in result.output and (out / "index.html").is_file()
     void = (out / ".well-known" / "void").read_text("utf-8")
     assert "void:sparqlEndpoint <https://example.org/sparql>" in void
+    w3id = (out / "downloads" / "w3id.htaccess").read_text("utf-8")
+    assert "RewriteRule ^(.+)$ https://example.org/ibmkg/$1.ttl [R=303,L,QSD]" in w3id
     assert "site  " in CliRunner().invoke(cli, ["--help"]).output

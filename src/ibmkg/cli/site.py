@@ -17,6 +17,9 @@ _pass = click.make_pass_decorator(Context)
 @click.argument("outdir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--sparql-endpoint", metavar="URL",
               help="A public SPARQL endpoint to name in the VoID/DCAT description.")
+@click.option("--site-url", metavar="URL",
+              help="Where the site will be hosted: also write downloads/w3id.htaccess, the "
+              "w3id.org redirect rules pointing there.")
 @click.option("--no-ontology-docs", is_flag=True, help="Skip the pyLODE documentation.")
 @click.option("--serve", "serve_it", is_flag=True,
               help="Then serve the site on 127.0.0.1 with content negotiation.")
@@ -25,7 +28,8 @@ _pass = click.make_pass_decorator(Context)
 @click.option("--no-build", is_flag=True, help="With --serve: serve OUTDIR as it is.")
 @_pass
 def site(ctx: Context, outdir: Path | None, sparql_endpoint: str | None,
-         no_ontology_docs: bool, serve_it: bool, port: int, no_build: bool) -> None:
+         site_url: str | None, no_ontology_docs: bool, serve_it: bool, port: int,
+         no_build: bool) -> None:
     """Write the static site (default: build/site): a page and four RDF files per resource.
 
     The new site replaces the old one only when complete. With --serve, it is then served
@@ -42,7 +46,7 @@ def site(ctx: Context, outdir: Path | None, sparql_endpoint: str | None,
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s",
                             stream=sys.stderr)
         result = build_site(layout, out, sparql_endpoint=sparql_endpoint,
-                            ontology_docs=not no_ontology_docs)
+                            ontology_docs=not no_ontology_docs, site_url=site_url)
         click.echo(result.summary())
         click.echo(f"written   {layout.relative(out).as_posix()}/")
     if serve_it:

@@ -146,7 +146,8 @@ def _node_documents(triples: list[pyoxigraph.Triple], context: dict[str, Any],
 
 def build_site(layout: Layout, out: Path | None = None, *, store: Store | None = None,
                data: LoadedData | None = None, sparql_endpoint: str | None = None,
-               ontology_docs: bool = True, modified: str | None = None) -> SiteResult:
+               ontology_docs: bool = True, modified: str | None = None,
+               site_url: str | None = None) -> SiteResult:
     """Write the site of the project into ``out`` (``build/site`` by default), atomically.
 
     :param layout: the project layout.
@@ -157,6 +158,8 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     :param sparql_endpoint: a public SPARQL endpoint to name in the VoID/DCAT description.
     :param ontology_docs: document the ontology with pyLODE.
     :param modified: the ``dcterms:modified`` date (today, UTC, by default).
+    :param site_url: where the site will be hosted; ``downloads/w3id.htaccess`` then redirects
+        the base IRI there (the rules to submit to w3id.org).
     :returns: what was written.
     :raises RdfSyntaxError: when a source file does not parse (nothing is written).
     """
@@ -166,7 +169,7 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     with staging_dir(out) as tmp:
         result = write_site(layout, tmp, data=data, store=store,
                             sparql_endpoint=sparql_endpoint, ontology_docs=ontology_docs,
-                            modified=modified)
+                            modified=modified, site_url=site_url)
     result.out = out
     for line in result.warnings:
         log.warning("%s", line)
@@ -175,7 +178,7 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
 
 def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
                sparql_endpoint: str | None = None, ontology_docs: bool = True,
-               modified: str | None = None) -> SiteResult:
+               modified: str | None = None, site_url: str | None = None) -> SiteResult:
     """Write the site into an empty folder (:func:`build_site` gives it a staging folder).
 
     :param layout: the project layout.
@@ -185,6 +188,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     :param sparql_endpoint: a public SPARQL endpoint for the VoID/DCAT description.
     :param ontology_docs: document the ontology with pyLODE.
     :param modified: the ``dcterms:modified`` date.
+    :param site_url: where the site will be hosted (for ``downloads/w3id.htaccess``).
     :returns: what was written.
     """
     modified = modified or datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -215,7 +219,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
                                     f"the description of <{iri}>").items():
             _write(tmp / (path + ext), text)
         _write(tmp / (path + ".html"), renderer.resource(iri, doc_href=doc_href))
-    downloads = _downloads(layout, tmp, data, whole, store)
+    downloads = _downloads(layout, tmp, data, whole, store, site_url)
     facts = metadata.DatasetFacts.from_triples(triples)
     void = metadata.void_triples(facts, downloads, version=_version(), modified=modified,
                                  sparql_endpoint=sparql_endpoint)
@@ -245,7 +249,7 @@ def _write(path: Path, text: str) -> int:
 
 
 def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any],
-               store: Store) -> list[metadata.Download]:
+               store: Store, site_url: str | None) -> list[metadata.Download]:
     """Write the download files and describe them."""
     folder = tmp / "downloads"
     context = layout.context if layout.context.is_file() else None
@@ -280,8 +284,12 @@ def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any
                     "application/sparql-query", pictures.EVIDENCE_QUERY + "\n"))
     entries.append(("timeline.rq", "The query the timeline is drawn from",
                     "application/sparql-query", pictures.TIMELINE_QUERY + "\n"))
-    entries.append(("htaccess.txt", "Apache content negotiation rules (.htaccess)",
-                    "text/plain", conneg.htaccess(target_base="https://example.org/ibmkg/")))
+    entries.append(("htaccess.txt", "Apache content negotiation rules (the site's .htaccess)",
+                    "text/plain", conneg.htaccess()))
+    if site_url:
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        entries.append(("w3id.htaccess", "Redirect rules for w3id.org/ibmkg to the site",
+                         "text/plain", conneg.htaccess(target_base=base)))
     entries.append(("nginx.conf", "nginx content negotiation rules", "text/plain",
                     conneg.nginx_conf()))
     result = []
