@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
     from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
     from ibmkg.formats import (
         Backend,
+        ExportFormat,
         QueryFormat,
         RdfFormat,
         ReasonFormat,
@@ -77,6 +78,9 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
     )
     from ibmkg.mappings import MappingSet, mapping_triples, read_mapping_set
     from ibmkg.paths import Layout, default_layout, find_root
+    from ibmkg.publish import SiteResult, build_site, table_document
+    from ibmkg.publish.app import site_app
+    from ibmkg.publish.nanopubs import finding_nanopubs
     from ibmkg.queries import (
         Catalogue,
         StoredQuery,
@@ -134,6 +138,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "EndpointError": ("ibmkg.errors", "EndpointError"),
     "EndpointHTTPError": ("ibmkg.errors", "EndpointHTTPError"),
     "Engine": ("ibmkg.reasoning", "Engine"),
+    "ExportFormat": ("ibmkg.formats", "ExportFormat"),
     "GraphPlan": ("ibmkg.endpoint", "GraphPlan"),
     "GraphResult": ("ibmkg.sandbox.store", "GraphResult"),
     "IRI": ("ibmkg.store", "IRI"),
@@ -169,6 +174,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "SandboxedStore": ("ibmkg.sandbox.store", "SandboxedStore"),
     "Severity": ("ibmkg.validation", "Severity"),
     "ShapesError": ("ibmkg.errors", "ShapesError"),
+    "SiteResult": ("ibmkg.publish", "SiteResult"),
     "SourceGraph": ("ibmkg.graph_io", "SourceGraph"),
     "Store": ("ibmkg.store", "Store"),
     "StoredQuery": ("ibmkg.queries", "StoredQuery"),
@@ -183,6 +189,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ValidationResult": ("ibmkg.validation", "ValidationResult"),
     "atomic_write": ("ibmkg.graph_io", "atomic_write"),
     "build": ("ibmkg.build", "build"),
+    "build_site": ("ibmkg.publish", "build_site"),
     "canon_files": ("ibmkg.canonical", "canon_files"),
     "canonical_trig": ("ibmkg.canonical", "canonical_trig"),
     "canonical_turtle": ("ibmkg.canonical", "canonical_turtle"),
@@ -195,6 +202,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "expand_term": ("ibmkg.queries", "expand_term"),
     "find_query": ("ibmkg.queries", "find_query"),
     "find_root": ("ibmkg.paths", "find_root"),
+    "finding_nanopubs": ("ibmkg.publish.nanopubs", "finding_nanopubs"),
     "format_boolean": ("ibmkg.export.results", "format_boolean"),
     "format_graph": ("ibmkg.export.results", "format_graph"),
     "format_report": ("ibmkg.validation", "format_report"),
@@ -215,8 +223,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "rewrite_service": ("ibmkg.federation", "rewrite_service"),
     "run_federated": ("ibmkg.federation", "run_federated"),
     "run_query": ("ibmkg.queries", "run_query"),
+    "site_app": ("ibmkg.publish.app", "site_app"),
     "staging_dir": ("ibmkg.graph_io", "staging_dir"),
     "structured_rows": ("ibmkg.table", "structured_rows"),
+    "table_document": ("ibmkg.publish", "table_document"),
     "to_rdflib_dataset": ("ibmkg.graph_io", "to_rdflib_dataset"),
     "to_rdflib_graph": ("ibmkg.graph_io", "to_rdflib_graph"),
     "validate": ("ibmkg.validation", "validate"),
@@ -274,6 +284,7 @@ __all__ = [
     "EndpointError",
     "EndpointHTTPError",
     "Engine",
+    "ExportFormat",
     "GraphPlan",
     "GraphResult",
     "IbmkgError",
@@ -308,6 +319,7 @@ __all__ = [
     "SandboxedStore",
     "Severity",
     "ShapesError",
+    "SiteResult",
     "SourceGraph",
     "Store",
     "StoredQuery",
@@ -321,6 +333,7 @@ __all__ = [
     "ValidationResult",
     "atomic_write",
     "build",
+    "build_site",
     "canon_files",
     "canonical_trig",
     "canonical_turtle",
@@ -333,6 +346,7 @@ __all__ = [
     "expand_term",
     "find_query",
     "find_root",
+    "finding_nanopubs",
     "format_boolean",
     "format_graph",
     "format_report",
@@ -353,8 +367,10 @@ __all__ = [
     "rewrite_service",
     "run_federated",
     "run_query",
+    "site_app",
     "staging_dir",
     "structured_rows",
+    "table_document",
     "to_rdflib_dataset",
     "to_rdflib_graph",
     "validate",

@@ -12,7 +12,8 @@ Artifacts: ``kg.ttl`` (canonical), ``kg.nt``, ``kg.jsonld``, ``kg.trig`` (one na
 per source file), ``validation.txt``, ``validation.ttl``, ``queries/<name>.csv`` and
 ``.md`` for every stored query run, ``queries.ttl`` (the catalogue as SPARQL examples),
 ``table1.md``/``table1.html`` (when :mod:`ibmkg.table` exists), ``inferred.ttl`` (when the
-reasoner ran) and ``summary.txt``.
+reasoner ran), ``site/`` with ``evidence-map.svg`` and ``timeline.svg`` (when
+:mod:`ibmkg.publish` exists) and ``summary.txt``.
 """
 
 from __future__ import annotations
@@ -300,4 +301,7 @@ def _write(tmp: Path, layout: Layout, data: LoadedData, report: ValidationReport
             text = table.render_table(store, table_format, structured=False)
             atomic_write(tmp / f"table1.{table_format.value}",
                          text if text.endswith("\n") else text + "\n")
+    publish = optional_module("ibmkg.publish.site")
+    if publish is not None:  # the linked-data site, pictures and a standalone table1.html
+        result.notes.extend(publish.build_step(tmp, layout, data, store))
     atomic_write(tmp / "summary.txt", result.summary() + "\n")

@@ -21,6 +21,7 @@ from ibmkg.cli.data import build, canon, export, reason, stats, table, validate
 from ibmkg.cli.publish import publish
 from ibmkg.cli.query import queries, query
 from ibmkg.cli.serve import serve
+from ibmkg.cli.site import site
 from ibmkg.errors import IbmkgError, InconsistentGraphError, InputError
 
 __all__ = ["cli", "main"]
@@ -79,8 +80,8 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
     ctx.obj = Context(root=root, debug=debug)
 
 
-for _command in (build, canon, export, publish, queries, query, reason, serve, stats, table,
-                 validate):
+for _command in (build, canon, export, publish, queries, query, reason, serve, site, stats,
+                 table, validate):
     cli.add_command(_command)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ibmkg.cli._common import Context, fail, format_option
-from ibmkg.formats import RdfFormat, ReasonFormat, ReportFormat, TableFormat
+from ibmkg.formats import ExportFormat, ReasonFormat, ReportFormat, TableFormat
 
 _pass = click.make_pass_decorator(Context)
 
@@ -88,18 +88,47 @@ def stats(ctx: Context) -> None:
 
 
 @click.command()
-@format_option(RdfFormat, RdfFormat.TURTLE, "RDF serialization.")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]),
+              default=None, help="RDF serialization, or nanopub (one nanopublication per "
+              "finding, TriG). Default: from the extension of -o, else ttl.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (atomically); standard output by default.")
+@click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="nanopub: a private RSA key to sign each nanopublication with.")
+@click.option("--orcid", help="nanopub: the signer's ORCID IRI (with --sign-key).")
+@click.option("--name", help="nanopub: the signer's name (with --sign-key).")
 @_pass
-def export(ctx: Context, fmt: str, output: Path | None) -> None:
-    """Write the merged graph (TriG keeps one named graph per source file)."""
-    from ibmkg.export.rdf import serialize
+def export(ctx: Context, fmt: str | None, output: Path | None, sign_key: Path | None,
+           orcid: str | None, name: str | None) -> None:
+    """Write the merged graph (TriG keeps one named graph per source file).
+
+    With --format nanopub, writes one nanopublication per finding, with trusty URIs
+    computed and checked by the nanopub library (signed when --sign-key is given).
+    """
     from ibmkg.graph_io import atomic_write, load_project
 
+    chosen = ExportFormat(fmt) if fmt else (
+        ExportFormat.from_path(output) if output is not None else ExportFormat.TURTLE)
+    command = f"ibmkg export --format {chosen.value}"
     layout = ctx.layout()
-    context = layout.context if layout.context.is_file() else None
-    text = serialize(load_project(layout), RdfFormat(fmt), context=context)
+    data = load_project(layout)
+    rdf_format = chosen.rdf
+    if rdf_format is None:
+        import datetime
+
+        from ibmkg.publish.nanopubs import finding_nanopubs, nanopub_trig, verify
+
+        created = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+        records = finding_nanopubs(data.triples(), created=created.replace("+00:00", "Z"),
+                                   sign_key=sign_key, orcid=orcid, name=name)
+        text = nanopub_trig(records, command=command)
+        checked = verify(text)
+        click.echo(f"{len(checked)} nanopublication(s), trusty URIs checked", err=True)
+    else:
+        from ibmkg.export.rdf import serialize
+
+        context = layout.context if layout.context.is_file() else None
+        text = serialize(data, rdf_format, context=context, command=command)
     if output is None:
         click.echo(text, nl=False)
     else:
