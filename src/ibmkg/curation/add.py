@@ -36,7 +36,6 @@ from ibmkg.curation.model import Study
 from ibmkg.curation.rdf import (
     Problem,
     publication_iri,
-    raw_value_problems,
     study_iri,
     study_to_triples,
 )
@@ -104,7 +103,7 @@ def load_form(path: Path, vocab: Vocabulary, *, display: str | None = None,
     :raises CurationError: listing every problem, sorted by line.
     :raises InputError: when the file cannot be read.
     """
-    from ibmkg.curation.yamlio import MAX_BYTES, check_form, locate, parse_yaml
+    from ibmkg.curation.yamlio import MAX_BYTES, locate, read_form_located
 
     name = display or str(path)
     try:
@@ -120,19 +119,11 @@ def load_form(path: Path, vocab: Vocabulary, *, display: str | None = None,
     except UnicodeDecodeError as err:
         raise InputError(f"{name}: byte {err.start} is not UTF-8; save the file as UTF-8") \
             from None
-    data, positions = parse_yaml(text, display=name)
+    study, positions = read_form_located(text, display=name, vocab=vocab)
 
     def where(loc: tuple[str | int, ...]) -> tuple[int, int]:
         return locate(loc, positions)
 
-    problems = [_located(p, name, where) for p in raw_value_problems(data, vocab)]
-    try:
-        study = check_form(data, positions, display=name)
-    except CurationError as err:
-        raise CurationError(sorted(err.problems + problems,
-                                   key=lambda p: (p.line, p.column))) from None
-    if problems:
-        raise CurationError(problems)
     return study, where
 
 

@@ -168,7 +168,7 @@ class Vocabulary:
             elif isinstance(o, pyoxigraph.Literal):
                 if p in (_RDFS_LABEL, _SKOS + "prefLabel"):
                     labels.setdefault(s, o.value)
-                elif p == _SKOS + "altLabel":
+                elif p in (_SKOS + "altLabel", _SKOS + "notation"):
                     alts.setdefault(s, []).append(o.value)
                 elif p == _DEFINITION:
                     defs.setdefault(s, o.value)

@@ -26,6 +26,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ValidationError
 
 from ibmkg.curation.model import Study
+from ibmkg.curation.vocab import Vocabulary
 from ibmkg.errors import CurationError, FormProblem, InputError
 
 #: Files larger than this are refused before parsing.
@@ -173,16 +174,44 @@ def _walk(node: Any, loc: Loc, positions: Positions, cursor: _Cursor) -> Any:
     return str(node.data)
 
 
-def read_form_text(text: str, *, display: str) -> Study:
+def read_form_text(text: str, *, display: str, vocab: Vocabulary | None = None) -> Study:
     """Check YAML text as a study form.
 
     :param text: the YAML.
     :param display: the file name for messages.
+    :param vocab: also check the ontology values (with "did you mean"), in the same report.
     :returns: the form.
-    :raises CurationError: listing every problem with its line and column.
+    :raises CurationError: listing every problem with its line and column, by line.
     """
+    return read_form_located(text, display=display, vocab=vocab)[0]
+
+
+def read_form_located(text: str, *, display: str, vocab: Vocabulary | None = None,
+                      ) -> tuple[Study, Positions]:
+    """Like :func:`read_form_text`, also returning where each field is.
+
+    :param text: the YAML.
+    :param display: the file name for messages.
+    :param vocab: also check the ontology values.
+    :returns: the form and the positions of its fields.
+    :raises CurationError: listing every problem with its line and column, by line.
+    """
+    from ibmkg.curation.rdf import raw_value_problems
+
     data, positions = parse_yaml(text, display=display)
-    return check_form(data, positions, display=display)
+    problems = []
+    if vocab is not None:
+        for p in raw_value_problems(data, vocab):
+            line, column = locate(p.loc, positions)
+            problems.append(FormProblem(display, line, column,
+                                        ".".join(str(x) for x in p.loc), p.message))
+    try:
+        study = check_form(data, positions, display=display)
+    except CurationError as err:
+        problems += err.problems
+    if problems:
+        raise CurationError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return study, positions
 
 
 def check_form(data: Any, positions: Positions, *, display: str) -> Study:
