@@ -137,14 +137,16 @@ def draft(ctx: Context, pubmed: Path | None, ctgov: Path | None, slug: str | Non
     Nothing is fetched: give the record file.
     """
     from ibmkg.curation.records import draft_from_ctgov, draft_from_pubmed
+    from ibmkg.curation.vocab import Vocabulary
     from ibmkg.errors import InputError
 
-    if (pubmed is None) == (ctgov is None):
+    if pubmed is not None and ctgov is None:
+        text = draft_from_pubmed(pubmed, slug=slug)
+    elif ctgov is not None and pubmed is None:
+        text = draft_from_ctgov(ctgov, slug=slug, vocab=Vocabulary.from_layout(ctx.layout()))
+    else:
         raise InputError("give exactly one of --from-pubmed RECORD.xml or --from-ctgov "
                          "STUDY.json")
-    del ctx
-    text = draft_from_pubmed(pubmed, slug=slug) if pubmed is not None else \
-        draft_from_ctgov(ctgov, slug=slug)  # type: ignore[arg-type]
     click.echo(text, nl=False)
 
 

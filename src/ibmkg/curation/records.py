@@ -21,7 +21,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Final
 
+from ibmkg.curation.model import Study
 from ibmkg.curation.template import TODO
+from ibmkg.curation.vocab import Vocabulary
 from ibmkg.curation.yamlio import dump_form
 from ibmkg.errors import InputError
 
@@ -165,18 +167,27 @@ def _skeleton(slug: str, comments: list[str]) -> dict[str, Any]:
     }
 
 
-def draft_from_pubmed(path: Path, *, slug: str | None = None) -> str:
+def _ordered(form: dict[str, Any]) -> dict[str, Any]:
+    order = list(Study.model_fields)
+    return dict(sorted(form.items(), key=lambda kv: order.index(kv[0])
+                       if kv[0] in order else len(order)))
+
+
+def draft_from_pubmed(path: Path, *, slug: str | None = None,
+                      vocab: Vocabulary | None = None) -> str:
     """A pre-filled study form from a PubMed efetch XML record.
 
     :param path: the record file.
     :param slug: the study's slug (default: first author's family name and year).
+    :param vocab: unused for PubMed (its record names no measures); kept for symmetry.
     :returns: YAML with a TODO for each field to read from the paper.
     :raises InputError: when the record is unsafe, malformed or not a PubMed record.
     """
+    del vocab
     form = pubmed_form(_read(path), display=str(path))
     if slug:
         form["slug"] = slug
-    return _header(path, "PubMed") + dump_form(form)
+    return _header(path, "PubMed") + dump_form(_ordered(form))
 
 
 def _header(path: Path, kind: str) -> str:
@@ -193,11 +204,13 @@ _ROLES: Final = {"EXPERIMENTAL": "ExperimentalIntervention",
                  "ACTIVE_COMPARATOR": "ActiveComparator"}
 
 
-def ctgov_form(data: bytes, *, display: str) -> dict[str, Any]:
+def ctgov_form(data: bytes, *, display: str, vocab: Vocabulary | None = None,
+               ) -> dict[str, Any]:
     """Read a ClinicalTrials.gov API v2 study record (JSON) into form data.
 
     :param data: the JSON bytes.
     :param display: the file name for messages.
+    :param vocab: names registered outcome measures and agents by the ontology's values.
     :returns: form data with TODOs.
     :raises InputError: when the JSON does not parse or is not a study record.
 
@@ -276,12 +289,14 @@ def ctgov_form(data: bytes, *, display: str) -> dict[str, Any]:
     elif isinstance(count, int) and not isinstance(count, bool):
         form["patients"] = f"{TODO}: the record gives {count} ({kind or 'type not given'})"
     form["publication"] = {"title": title}
-    form["measures"] = [f"{TODO}: map '{m}' to a measure" for m in outcomes] or [_READ]
+    form["measures"] = [_named(vocab, "measure", m) or f"{TODO}: map '{m}' to a measure"
+                        for m in outcomes] or [_READ]
     interventions = get("armsInterventionsModule", "interventions")
     names = [str(i.get("name")) for i in interventions
              if isinstance(i, dict) and i.get("name")] if isinstance(interventions, list) \
         else []
-    regimens = [{"id": f"regimen-{_slug(n, '')}", "label": n, "agent": _agent(n),
+    regimens = [{"id": f"regimen-{_slug(n, '')}", "label": n,
+                 "agent": _named(vocab, "agent", n) or _agent(n),
                  "role": _READ, "dose_specification": _READ, "quote": _READ} for n in names]
     if groups:
         form["arms"] = [{"id": f"arm-{_slug(str(g.get('label', i + 1)), '')}",
@@ -303,9 +318,18 @@ def ctgov_form(data: bytes, *, display: str) -> dict[str, Any]:
     return form
 
 
+def _named(vocab: Vocabulary | None, kind: str, name: str) -> str | None:
+    if vocab is None:
+        return None
+    try:
+        return vocab.resolve(kind, name).short
+    except KeyError:
+        return None
+
+
 def _agent(name: str) -> str:
     lowered = name.lower()
-    if "immunoglobulin" in lowered or "ivig" in lowered or "ivig" in lowered.replace(" ", ""):
+    if any(w in lowered for w in ("immunoglobulin", "immune globulin", "ivig")):
         return "IVIG"
     if "placebo" in lowered:
         return "Placebo"
@@ -314,15 +338,17 @@ def _agent(name: str) -> str:
     return f"{TODO}: map '{name}' to an agent"
 
 
-def draft_from_ctgov(path: Path, *, slug: str | None = None) -> str:
+def draft_from_ctgov(path: Path, *, slug: str | None = None,
+                     vocab: Vocabulary | None = None) -> str:
     """A pre-filled study form from a ClinicalTrials.gov API v2 study record.
 
     :param path: the JSON record file.
     :param slug: the study's slug (default: from the NCT number).
+    :param vocab: names registered outcome measures and agents by the ontology's values.
     :returns: YAML with a TODO for each field to read from the paper.
     :raises InputError: when the record does not parse or is not a study record.
     """
-    form = ctgov_form(_read(path), display=str(path))
+    form = ctgov_form(_read(path), display=str(path), vocab=vocab)
     if slug:
         form["slug"] = slug
-    return _header(path, "ClinicalTrials.gov") + dump_form(form)
+    return _header(path, "ClinicalTrials.gov") + dump_form(_ordered(form))

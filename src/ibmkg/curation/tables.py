@@ -23,7 +23,7 @@ from typing import Any, Final
 from ibmkg.curation.add import Plan, add_studies, plan_study
 from ibmkg.curation.rdf import raw_value_problems, study_iri
 from ibmkg.curation.vocab import Vocabulary
-from ibmkg.curation.yamlio import Positions, check_form
+from ibmkg.curation.yamlio import Positions, check_form, locate
 from ibmkg.errors import CurationError, FormProblem, InputError
 from ibmkg.paths import Layout
 
@@ -262,24 +262,25 @@ def _cell(value: Any, field_path: str) -> tuple[str, str | None]:
     return str(value).strip(), None
 
 
-def row_form(fields: Sequence[str], row: Sequence[Any]) -> tuple[dict[str, Any],
-                                                                dict[str, int], list[str]]:
+def row_form(fields: Sequence[str], row: Sequence[Any],
+             ) -> tuple[dict[str, Any], dict[str, int], list[tuple[int, str]]]:
     """Turn one row into form data.
 
     :param fields: the field of each column (from :func:`check_header`).
     :param row: the cells.
-    :returns: the form data, the column of each field, and problems of mangled cells.
+    :returns: the form data, the column of each field, and (column, problem) of each
+        mangled cell.
     """
     flat: dict[str, str] = {}
     where: dict[str, int] = {}
-    mangled: list[str] = []
+    mangled: list[tuple[int, str]] = []
     for i, field_path in enumerate(fields):
         if not field_path or i >= len(row):
             continue
         text, problem = _cell(row[i], field_path)
         where[field_path] = i + 1
         if problem:
-            mangled.append(f"column {_column_letter(i)} ({field_path}): {problem}")
+            mangled.append((i + 1, f"column {_column_letter(i)} ({field_path}): {problem}"))
         if text:
             flat[field_path] = text
     return _nest(flat), where, mangled
@@ -351,10 +352,17 @@ def import_table(path: Path, layout: Layout, *, dry_run: bool = False,
         outcomes.append(outcome)
         positions: Positions = {}
         for key, column in columns.items():
-            positions[(key.split(".")[0],)] = (n, column)
-            positions[tuple(key.split("."))] = (n, column)
-        outcome.problems += mangled
+            positions[_loc_of(key)[:1]] = (n, column)
+            positions[_loc_of(key)] = (n, column)
+        if "patients" in columns:  # the one arm of a table row has all the patients
+            positions[("arms", 0, "patients")] = (n, columns["patients"])
+        outcome.problems += [text for _, text in mangled]
+        skip = {column for column, _ in mangled}
+        found = [FormProblem(display, *locate(p.loc, positions), ".".join(map(str, p.loc)),
+                             p.message) for p in raw_value_problems(data, vocab)]
         try:
+            if found:
+                raise CurationError(found)
             study = check_form(data, positions, display=display)
             if study.slug in seen:
                 raise InputError(f"slug {study.slug!r} is also on row {seen[study.slug]}; "
@@ -365,13 +373,29 @@ def import_table(path: Path, layout: Layout, *, dry_run: bool = False,
                                       display=f"{display}:{n}", existing=existing,
                                       locate=_row_locator(n))
         except CurationError as err:
-            extra = [str(p) for p in raw_value_problems(data, vocab)]
-            outcome.problems += [_short(p) for p in err.problems] + \
-                [e for e in extra if e not in outcome.problems]
+            if found and err.problems == found:
+                try:
+                    check_form(data, positions, display=display)
+                except CurationError as more:
+                    found += more.problems
+            outcome.problems += [_short(p) for p in sorted(found or err.problems,
+                                                           key=lambda p: p.column)
+                                 if p.column not in skip]
         except InputError as err:
             outcome.problems.append(str(err))
     _check_batch(plans, outcomes, layout, dry_run=dry_run, reasoner=reasoner)
     return ImportReport(outcomes, dry_run)
+
+
+def _loc_of(column_field: str) -> tuple[str | int, ...]:
+    head, _, tail = column_field.partition(".")
+    if head == "regimen":
+        return ("regimens", 0, tail)
+    if head == "finding":
+        return ("findings", 0, tail)
+    if head == "weaknesses":
+        return ("weaknesses",)
+    return tuple(column_field.split("."))
 
 
 def _row_locator(row: int) -> Callable[[tuple[str | int, ...]], tuple[int, int]]:
