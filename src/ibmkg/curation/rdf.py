@@ -290,6 +290,10 @@ def study_to_triples(study: Study, vocab: Vocabulary) -> tuple[list[Triple], lis
         w.add(iri, _RDF_TYPE, NamedNode(_I + "WeaknessStatement"))
         w.node(iri, weakness, _WEAKNESS, ("weaknesses", i))
     w.problems += _duplicate_ids(study)
+    received = {r for arm in study.arms for r in arm.receives}
+    w.problems += [Problem(("regimens", i, "id"), f"regimen {r.id!r} is received by no arm; "
+                           "add it to an arm's 'receives' or delete it")
+                   for i, r in enumerate(study.regimens) if r.id not in received]
     return list(dict.fromkeys(w.triples)), w.problems
 
 
@@ -392,7 +396,7 @@ class _Reader:
             values = [self.value(v, kind, s, pred) for v in self.values(s, pred)]
             if name in multi:
                 if values:
-                    out[name] = sorted(values) if kind != "str" else values
+                    out[name] = sorted(values)
             elif len(values) > 1:
                 raise InputError(f"<{s}> has {len(values)} values of <{pred}>; the form "
                                  "holds one")

@@ -97,7 +97,7 @@ def _syntax_error(err: Exception, display: str) -> CurationError:
     problem = getattr(err, "problem", None) or str(err).strip().splitlines()[0] if str(err) \
         else kind
     fixes = {
-        "DuplicateKeysDisallowed": "duplicate key {key}; keep one of them",
+        "DuplicateKeysDisallowed": "duplicate key KEY; keep one of them",
         "TagTokenDisallowed": "a YAML tag ('!...'); tags are not allowed, write plain values",
         "AnchorTokenDisallowed": "an anchor ('&name'); anchors and aliases are not allowed, "
                                  "repeat the value instead",
@@ -105,10 +105,9 @@ def _syntax_error(err: Exception, display: str) -> CurationError:
                                  "line ('- item') or quote the text",
     }
     if kind in fixes:
-        key = ""
-        if kind == "DuplicateKeysDisallowed" and mark is not None:
-            key = repr(_key_at(mark.buffer if hasattr(mark, "buffer") else "", mark))
-        message = fixes[kind].format(key=key or "")
+        message = fixes[kind]
+        if kind == "DuplicateKeysDisallowed":
+            message = message.replace("KEY", repr(_key_at(mark)) if mark is not None else "")
     elif "alias" in str(err).lower() or "*" in str(problem)[:2]:
         message = "an alias ('*name'); aliases are not allowed, repeat the value instead"
     else:
@@ -116,7 +115,7 @@ def _syntax_error(err: Exception, display: str) -> CurationError:
     return CurationError([FormProblem(display, line, column, "", message)])
 
 
-def _key_at(buffer: str, mark: Any) -> str:
+def _key_at(mark: Any) -> str:
     try:
         text = mark.buffer if isinstance(mark.buffer, str) else ""
         line = text.splitlines()[mark.line]
