@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -244,11 +245,14 @@ STAGING: Final = ".ibmkg-staging"
 
 
 def write_plans(plans: Sequence[Plan], layout: Layout) -> list[Path]:
-    """Write checked plans, each through a staged file renamed over its target.
+    """Write checked plans as one batch: all staged first, then renamed into place.
 
-    A crash at any moment leaves each target either as it was or wholly replaced, and
-    ``kg/`` holds no partial or temporary file; leftovers in the staging directory are
-    removed by the next call.
+    Every new file is written and flushed in a staging directory beside ``kg/``; then a
+    journal naming each staged file and its target is written atomically, and only then are
+    the files renamed into ``kg/studies/``. A crash before the journal leaves ``kg/`` as it
+    was; a crash after it is rolled forward by :func:`recover` (run first by every write), so
+    a batch is applied wholly or not at all, and ``kg/`` never holds a partial or temporary
+    file.
 
     :param plans: checked plans (see :func:`add_studies`).
     :param layout: the project.
@@ -262,32 +266,72 @@ def write_plans(plans: Sequence[Plan], layout: Layout) -> list[Path]:
     ...     [p.name for p in write_plans([plan], layout)], plan.path.read_text()
     (['a-1.ttl'], '# x')
     """
+    recover(layout)
     staging = layout.root / STAGING
     staging.mkdir(exist_ok=True)
-    for stale in staging.glob("*.tmp"):
-        stale.unlink(missing_ok=True)
-    written = []
-    for plan in plans:
-        plan.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f"{plan.path.stem}.", suffix=".tmp", dir=staging)
-        try:
+    staged: list[tuple[str, str]] = []
+    try:
+        for plan in plans:
+            plan.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f"{plan.path.stem}.", suffix=".tmp",
+                                       dir=staging)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(plan.turtle.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
             Path(tmp).chmod(0o644)
-            try:
-                Path(tmp).replace(plan.path)
-            except OSError as err:
-                if err.errno != errno.EXDEV:
-                    raise
-                atomic_write(plan.path, plan.turtle)  # staging on another file system
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        written.append(plan.path)
-    with contextlib.suppress(OSError):
-        staging.rmdir()
-    return written
+            staged.append((Path(tmp).name, layout.relative(plan.path).as_posix()))
+        atomic_write(staging / JOURNAL, json.dumps(staged))
+    except BaseException:
+        for name, _ in staged:
+            (staging / name).unlink(missing_ok=True)
+        raise
+    recover(layout)
+    return [p.path for p in plans]
+
+
+#: The staging directory's list of files to rename into place (written last, atomically).
+JOURNAL: Final = "commit.json"
+
+
+def recover(layout: Layout) -> list[Path]:
+    """Finish or discard an interrupted write: roll a journalled batch forward, drop the rest.
+
+    :param layout: the project.
+    :returns: the files a journalled batch put in place.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     recover(Layout(Path(d)))
+    []
+    """
+    staging = layout.root / STAGING
+    done: list[Path] = []
+    journal = staging / JOURNAL
+    if journal.is_file():
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = []  # the journal is written atomically: an unreadable one was never valid
+        for name, target in entries:
+            source, path = staging / Path(name).name, layout.root / target
+            if source.is_file():
+                try:
+                    source.replace(path)
+                except OSError as err:
+                    if err.errno != errno.EXDEV:
+                        raise
+                    atomic_write(path, source.read_bytes())  # staging on another file system
+                    source.unlink()
+            done.append(path)
+        journal.unlink()
+    if staging.is_dir():
+        for stale in staging.iterdir():
+            if stale.name.endswith(".tmp") or stale.name.startswith(f".{JOURNAL}."):
+                stale.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            staging.rmdir()
+    return done
 
 
 def _checks(layout: Layout) -> list[StoredQuery]:
