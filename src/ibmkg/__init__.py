@@ -20,10 +20,25 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ibmkg.build import BuildResult, build
 from ibmkg.canonical import canon_files, canonical_trig, canonical_turtle
+from ibmkg.curation import Study as StudyForm
+from ibmkg.curation import (
+    Vocabulary,
+    add_studies,
+    describe_study,
+    draft_from_ctgov,
+    draft_from_pubmed,
+    import_table,
+    load_form,
+    plan_study,
+    study_template,
+)
 from ibmkg.curie import compress, expand
 from ibmkg.errors import (
+    CurationError,
     CurieError,
+    DuplicateStudyError,
     EndpointError,
+    FormProblem,
     IbmkgError,
     InconsistentGraphError,
     InputError,
@@ -38,7 +53,15 @@ from ibmkg.errors import (
 )
 from ibmkg.export.results import format_results
 from ibmkg.federation import LocalEndpoint, rewrite_service, run_federated
-from ibmkg.formats import Backend, RdfFormat, ReasonFormat, ReportFormat, ResultFormat, TableFormat
+from ibmkg.formats import (
+    Backend,
+    FormFormat,
+    RdfFormat,
+    ReasonFormat,
+    ReportFormat,
+    ResultFormat,
+    TableFormat,
+)
 from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
@@ -101,10 +124,14 @@ __all__ = [
     "Backend",
     "BuildResult",
     "Catalogue",
+    "CurationError",
     "CurieError",
+    "DuplicateStudyError",
     "EmbeddedStore",
     "EndpointError",
     "Engine",
+    "FormFormat",
+    "FormProblem",
     "IbmkgError",
     "InconsistentGraphError",
     "InferredType",
@@ -131,6 +158,7 @@ __all__ = [
     "SourceGraph",
     "Store",
     "StoredQuery",
+    "StudyForm",
     "TableError",
     "TableFormat",
     "TypedLiteral",
@@ -138,7 +166,9 @@ __all__ = [
     "ValidationFailed",
     "ValidationReport",
     "ValidationResult",
+    "Vocabulary",
     "__version__",
+    "add_studies",
     "atomic_write",
     "build",
     "canon_files",
@@ -146,6 +176,9 @@ __all__ = [
     "canonical_turtle",
     "compress",
     "default_layout",
+    "describe_study",
+    "draft_from_ctgov",
+    "draft_from_pubmed",
     "ensure_inferred",
     "expand",
     "expand_term",
@@ -153,12 +186,15 @@ __all__ = [
     "find_root",
     "format_report",
     "format_results",
+    "import_table",
     "load_catalogue",
     "load_dataset",
+    "load_form",
     "load_project",
     "load_turtle",
     "mapping_triples",
     "parse_turtle",
+    "plan_study",
     "read_mapping_set",
     "reason",
     "render_table",
@@ -167,6 +203,7 @@ __all__ = [
     "run_query",
     "staging_dir",
     "structured_rows",
+    "study_template",
     "to_rdflib_dataset",
     "to_rdflib_graph",
     "validate",

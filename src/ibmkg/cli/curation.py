@@ -59,13 +59,16 @@ def add(ctx: Context, files: tuple[Path, ...], dry_run: bool, replace: bool) -> 
     ontology's values, duplicates (slug, DOI, PMID), SHACL with the existing graph, the
     reasoner's consistency. Writes kg/studies/<slug>.ttl only when all pass.
     """
-    from ibmkg.curation.add import add_studies, load_form, plan_study
+    from ibmkg.curation.add import add_studies, load_form, plan_study, recover
     from ibmkg.curation.vocab import Vocabulary
     from ibmkg.formats import ReportFormat
     from ibmkg.graph_io import load_project
     from ibmkg.validation import format_report
 
     layout = ctx.layout()
+    for path in recover(layout):
+        click.echo(f"completed an interrupted write: {layout.relative(path).as_posix()}",
+                   err=True)
     vocab = Vocabulary.from_layout(layout)
     existing = load_project(layout, with_mappings=False)
     plans = []
@@ -115,9 +118,14 @@ def import_(ctx: Context, table: Path, dry_run: bool, replace: bool) -> None:
     measures, Key results, Study weakness) plus structured ones (slug, label, patients,
     design, ...: see README). Prints one line per row: added, or why not.
     """
+    from ibmkg.curation.add import recover
     from ibmkg.curation.tables import import_table
 
-    report = import_table(table, ctx.layout(), dry_run=dry_run, replace=replace)
+    layout = ctx.layout()
+    for path in recover(layout):
+        click.echo(f"completed an interrupted write: {layout.relative(path).as_posix()}",
+                   err=True)
+    report = import_table(table, layout, dry_run=dry_run, replace=replace)
     click.echo(report.text(), nl=False)
     if not report.ok:
         fail(1)
