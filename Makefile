@@ -10,7 +10,7 @@ IBMKG  := $(BIN)/ibmkg
 .PHONY: help venv run build validate test lint typecheck pytest test-engines bench-validation \
         validation-report crosscheck canon check-canon imports mappings context generate \
         check-generated bench serve bench-serve bench-publish bench-site bench-site-quick \
-        bench-quick site serve-site wheel clean
+        bench-quick site serve-site wheel clean fuzz-curation
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -118,3 +118,6 @@ wheel: $(STAMP) ## Build the installable package (code + ontology, shapes, kg, q
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* dist .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
+
+fuzz-curation: $(STAMP) ## Fuzz the curation readers (YAML, TSV, XLSX, PubMed XML, CT.gov JSON) at length
+	IBMKG_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q -p no:cacheprovider tests/test_curation_fuzz.py

@@ -232,3 +232,44 @@ class PublishError(EndpointError):
 
 class CredentialsError(InputError):
     """Credentials are missing, unsafe (a stock password) or would travel in clear text."""
+
+
+class FormProblem:
+    """One problem of a curation form, at its place.
+
+    :param file: the file as shown to the user.
+    :param line: 1-based line (0 when unknown).
+    :param column: 1-based column (0 when unknown).
+    :param field: the field's path (``findings.0.direction``), empty for the whole file.
+    :param message: what was found, what is expected, and the fix.
+    """
+
+    def __init__(self, file: str, line: int, column: int, field: str, message: str) -> None:
+        self.file, self.line, self.column, self.field, self.message = \
+            file, line, column, field, message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else \
+            f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"FormProblem({str(self)!r})"
+
+
+class CurationError(InputError):
+    """A study form (YAML, a table row, a record) has problems; all of them are listed.
+
+    :param problems: every problem found, each with file, line and column.
+
+    >>> str(CurationError([FormProblem("a.yaml", 3, 5, "patients", "found 'x'")]))
+    "a.yaml:3:5: patients: found 'x'"
+    """
+
+    def __init__(self, problems: list[FormProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class DuplicateStudyError(InputError):
+    """A study with the same slug, DOI or PMID is already in the graph."""

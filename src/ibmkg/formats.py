@@ -175,3 +175,10 @@ class Backend(StrEnum):
 
     EMBEDDED = "embedded"
     REMOTE = "remote"
+
+
+class FormFormat(StrEnum):
+    """What ``ibmkg describe`` prints: the curation form or the study's Turtle."""
+
+    YAML = "yaml"
+    TURTLE = "ttl"

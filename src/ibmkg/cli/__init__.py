@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ibmkg.cli._common import EXIT_CODES, Context
+from ibmkg.cli.curation import COMMANDS as CURATION_COMMANDS
 from ibmkg.cli.data import build, canon, export, reason, stats, table, validate
 from ibmkg.cli.publish import publish
 from ibmkg.cli.query import queries, query
@@ -82,6 +83,8 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
 
 for _command in (build, canon, export, publish, queries, query, reason, serve, site, stats,
                  table, validate):
+    cli.add_command(_command)
+for _command in CURATION_COMMANDS:
     cli.add_command(_command)
 
 
