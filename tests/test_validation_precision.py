@@ -212,3 +212,20 @@ def test_cli_file_outside_the_project(layout: Layout, walter_mistakes: Path) -> 
     assert any("path=ibmkg:patientCont" in x and x.endswith(
         f"({walter_mistakes.as_posix()}:{line}:{column})") for x in lines)
     assert all(walter_mistakes.as_posix() in x for x in lines[:-1]), "only the file's results"
+
+
+def test_a_misspelt_property_and_the_missing_one_are_one_mistake() -> None:
+    """``ibmkg:patientCont 4`` also leaves ``ibmkg:patientCount`` missing: one line, at the
+    misspelling."""
+    sh = "http://www.w3.org/ns/shacl#"
+    where = Location("a.ttl", 7, 5)
+    misspelt = ValidationResult(
+        Severity.VIOLATION, "http://ex/s", ONTO + "patientCont", None, "not a property",
+        CLOSED_VOCABULARY, CLOSED_VOCABULARY + "ConstraintComponent", location=where,
+        suggestions=(ONTO + "patientCount",))
+    missing = ValidationResult(
+        Severity.VIOLATION, "http://ex/s", ONTO + "patientCount", None, "needs a count",
+        "urn:shape", sh + "MinCountConstraintComponent", location=Location("a.ttl", 3, 1))
+    (mistake,) = ValidationReport([missing, misspelt]).mistakes()
+    assert mistake.results == (misspelt, missing)
+    assert mistake.line().endswith("(a.ttl:7:5)")
