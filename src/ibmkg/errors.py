@@ -173,3 +173,11 @@ class ShapesError(InputError):
     >>> str(ShapesError("shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term"))
     'shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term'
     """
+
+
+class ValidationEngineError(IbmkgError):
+    """The SHACL engine itself failed on the data (not a result: a crash inside the engine).
+
+    >>> str(ValidationEngineError("pySHACL failed: TypeError: x"))
+    'pySHACL failed: TypeError: x'
+    """
