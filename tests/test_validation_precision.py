@@ -251,3 +251,14 @@ def test_a_count_of_the_wrong_type_does_not_crash_the_arm_totals(
                                                    "https://w3id.org/ibmkg/shapes/ArmShape"]))
     assert any(r.source_shape.endswith("Arm-patientCount") and r.location is not None
                and r.location.line == 6 for r in report.results)
+
+
+def test_the_project_shapes_declare_every_prefix_they_use(layout: Layout) -> None:
+    """Regression: shape:Row-uniqueNumber used prov: without sh:declare (Jena refused it)."""
+    files = sorted(layout.shapes.glob("*.ttl"))
+    shapes, index = load_shapes(files, display=[p.name for p in files])
+    check_shapes(shapes, index)  # raises ShapesError naming the shape otherwise
+    without_prov = [t for t in shapes if t.object != pyoxigraph.Literal("prov")]
+    expected = r"^bibliography.ttl:\d+: shape shape:Row-uniqueNumber: .*prov:"
+    with pytest.raises(ShapesError, match=expected):
+        check_shapes(without_prov, index)
