@@ -30,7 +30,7 @@ from ibmkg.validation import (
 )
 from ibmkg.validation.context import load_in_context
 from ibmkg.validation.locate import Locator
-from ibmkg.validation.shapes import load_shapes
+from ibmkg.validation.shapes import load_shapes, select_shapes
 
 ONTO = "https://w3id.org/ibmkg/ontology/"
 WALTER = "kg/studies/walter-2000.ttl"
@@ -212,3 +212,53 @@ def test_cli_file_outside_the_project(layout: Layout, walter_mistakes: Path) -> 
     assert any("path=ibmkg:patientCont" in x and x.endswith(
         f"({walter_mistakes.as_posix()}:{line}:{column})") for x in lines)
     assert all(walter_mistakes.as_posix() in x for x in lines[:-1]), "only the file's results"
+
+
+def test_a_misspelt_property_and_the_missing_one_are_one_mistake() -> None:
+    """``ibmkg:patientCont 4`` also leaves ``ibmkg:patientCount`` missing: one line, at the
+    misspelling."""
+    sh = "http://www.w3.org/ns/shacl#"
+    where = Location("a.ttl", 7, 5)
+    misspelt = ValidationResult(
+        Severity.VIOLATION, "http://ex/s", ONTO + "patientCont", None, "not a property",
+        CLOSED_VOCABULARY, CLOSED_VOCABULARY + "ConstraintComponent", location=where,
+        suggestions=(ONTO + "patientCount",))
+    missing = ValidationResult(
+        Severity.VIOLATION, "http://ex/s", ONTO + "patientCount", None, "needs a count",
+        "urn:shape", sh + "MinCountConstraintComponent", location=Location("a.ttl", 3, 1))
+    (mistake,) = ValidationReport([missing, misspelt]).mistakes()
+    assert mistake.results == (misspelt, missing)
+    assert mistake.line().endswith("(a.ttl:7:5)")
+
+
+@pytest.mark.parametrize("count", ['"4"', '"4O"^^xsd:integer'], ids=["string", "ill-typed"])
+def test_a_count_of_the_wrong_type_does_not_crash_the_arm_totals(
+        layout: Layout, count: str) -> None:
+    """Regression: rdflib raised out of SPARQL SUM over such a count (pySHACL crashed)."""
+    shapes, _ = load_shapes(sorted(layout.shapes.glob("*.ttl")))
+    study = "https://w3id.org/ibmkg/study/x-2000"
+    text = f"""@prefix ibmkg: <{ONTO}> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<{study}> a ibmkg:Study ; ibmkg:isCrossover false ; ibmkg:patientCount 9 ;
+    ibmkg:hasArm <{study}/a>, <{study}/b> .
+<{study}/a> a ibmkg:Arm ; ibmkg:patientCount 5 .
+<{study}/b> a ibmkg:Arm ; ibmkg:patientCount {count} .
+"""
+    index = SourceIndex()
+    index.scan("x.ttl", text)
+    data = LoadedData((SourceGraph("urn:g", "x.ttl", tuple(parse_turtle(text))),), index)
+    report = validate(data, select_shapes(shapes, ["https://w3id.org/ibmkg/shapes/StudyShape",
+                                                   "https://w3id.org/ibmkg/shapes/ArmShape"]))
+    assert any(r.source_shape.endswith("Arm-patientCount") and r.location is not None
+               and r.location.line == 6 for r in report.results)
+
+
+def test_the_project_shapes_declare_every_prefix_they_use(layout: Layout) -> None:
+    """Regression: shape:Row-uniqueNumber used prov: without sh:declare (Jena refused it)."""
+    files = sorted(layout.shapes.glob("*.ttl"))
+    shapes, index = load_shapes(files, display=[p.name for p in files])
+    check_shapes(shapes, index)  # raises ShapesError naming the shape otherwise
+    without_prov = [t for t in shapes if t.object != pyoxigraph.Literal("prov")]
+    expected = r"^bibliography.ttl:\d+: shape shape:Row-uniqueNumber: .*prov:"
+    with pytest.raises(ShapesError, match=expected):
+        check_shapes(without_prov, index)

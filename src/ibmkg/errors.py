@@ -273,3 +273,11 @@ class CurationError(InputError):
 
 class DuplicateStudyError(InputError):
     """A study with the same slug, DOI or PMID is already in the graph."""
+
+
+class ValidationEngineError(IbmkgError):
+    """The SHACL engine itself failed on the data (not a result: a crash inside the engine).
+
+    >>> str(ValidationEngineError("pySHACL failed: TypeError: x"))
+    'pySHACL failed: TypeError: x'
+    """

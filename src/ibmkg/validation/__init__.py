@@ -33,10 +33,12 @@ Specification: https://www.w3.org/TR/shacl/#validation-report
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Final
 
 import pyoxigraph
 
+from ibmkg.curie import expand
 from ibmkg.graph_io import LoadedData
 from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import IMPORTS_GRAPH_BASE, ONTOLOGY_GRAPH
@@ -154,8 +156,6 @@ def _run_engine(engine: Engine, triples: list[pyoxigraph.Triple],
 def _place(result: ValidationResult, anchor: str | None, locator: Locator,
            index: SourceIndex) -> ValidationResult:
     """Fill in where the result's triple is written and which study (graph) it is in."""
-    from dataclasses import replace
-
     if result.focus.startswith("_:"):
         location = locator.subject_at(anchor) if anchor else None
     else:
@@ -196,12 +196,13 @@ def python_check_results(data: LoadedData, locator: Locator | None = None,
             where = locator.locate_term(subject, triple.predicate.value,
                                         _term_value(triple.object)) if role is not Role.PROPERTY \
                 else _predicate_at(locator, subject, triple.predicate.value)
-            results.append(_python_result(
+            result = _python_result(
                 CLOSED_VOCABULARY, subject, triple.predicate.value,
                 _nt(triple.object) if role is not Role.PROPERTY else None,
                 f"{show(term)} is not a{'n' if role is Role.VALUE else ''} {role.value} of "
                 "the ibmkg ontology", fix, where or locator.subject_at(subject),
-                data.index, graph.name))
+                data.index, graph.name)
+            results.append(replace(result, suggestions=tuple(expand(c) for c in suggestions)))
     for graph in data.graphs:
         for triple in graph.triples:
             obj = triple.object

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
+from ibmkg.errors import ValidationEngineError
 from ibmkg.graph_io import to_rdflib_graph
 from ibmkg.validation.literals import lexical_problem
 from ibmkg.validation.report import SH, Severity, ValidationResult, show, show_term
@@ -47,14 +48,23 @@ def run_pyshacl(data: Iterable[pyoxigraph.Triple], shapes: Iterable[pyoxigraph.T
     [('"22O"^^<http://www.w3.org/2001/XMLSchema#integer>', None)]
     """
     import pyshacl
+    from rdflib.plugins.sparql.sparql import SPARQLError
 
     ill_typed: dict[str, str] = {}
     data_graph = to_rdflib_graph(_plain_ill_typed(data, ill_typed))
     shapes_graph = to_rdflib_graph(shapes)
-    _, report_graph, _ = pyshacl.validate(
-        data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True,
-        allow_warnings=True, allow_infos=True, abort_on_first=False,
-    )
+    try:
+        _, report_graph, _ = pyshacl.validate(
+            data_graph, shacl_graph=shapes_graph, inference=inference, advanced=True,
+            allow_warnings=True, allow_infos=True, abort_on_first=False,
+        )
+    except (SPARQLError, TypeError, ValueError, ArithmeticError, LookupError) as err:
+        # rdflib raises out of SPARQL aggregates (SUM over a string) instead of treating the
+        # error as SPARQL does; say which engine failed rather than crash without a word
+        raise ValidationEngineError(
+            f"pySHACL failed on this data ({type(err).__name__}: {err}); a SHACL-SPARQL "
+            "constraint probably computes with a value of the wrong datatype: guard it with "
+            "FILTER (datatype(?x) = ...) and run with --debug for the traceback") from err
     results = _results(report_graph, data_graph, shapes_graph)
     if not ill_typed:
         return results
@@ -74,10 +84,9 @@ def _plain_ill_typed(data: Iterable[pyoxigraph.Triple], originals: dict[str, str
     """Hand ill-typed literals (``"22O"^^xsd:integer``) to pySHACL as plain strings.
 
     rdflib cannot represent them: it lets ``"200O"^^xsd:gYear`` pass ``sh:datatype`` and
-    crashes on ``"22O"^^xsd:integer`` inside a SPARQL ``SUM``. As a string, the literal fails
-    ``sh:datatype`` as SHACL requires of an ill-typed literal (4.1.2) and is an error in an
-    aggregate as in SPARQL; ``originals`` maps each string back to the literal as written,
-    to report it.
+    raises a Python ``TypeError`` for ``"22O"^^xsd:integer`` inside a SPARQL ``SUM``. As a
+    string, the literal fails ``sh:datatype`` as SHACL requires of an ill-typed literal
+    (4.1.2); ``originals`` maps each string back to the literal as written, to report it.
     """
     for t in data:
         obj = t.object

@@ -14,7 +14,7 @@ constraint. At most :data:`MAX_LINES` mistakes are printed in full; the rest go 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Final
@@ -75,6 +75,7 @@ class ValidationResult:
     :param source_constraint: the ``sh:sourceConstraint`` (e.g. a named SPARQL constraint).
     :param language: the language tag of ``sh:resultMessage`` (``"en"``), if it had one.
     :param fix: how to fix it, in plain words, when ibmkg knows (e.g. "did you mean ...").
+    :param suggestions: the terms the fix suggests (full IRIs), for an unknown term.
     """
 
     severity: Severity
@@ -89,6 +90,7 @@ class ValidationResult:
     source_constraint: str | None = None
     language: str | None = None
     fix: str | None = None
+    suggestions: tuple[str, ...] = ()
 
     @property
     def constraint(self) -> str:
@@ -207,11 +209,18 @@ class ValidationReport:
         []
         """
         groups: dict[tuple[object, ...], list[ValidationResult]] = {}
+        # a misspelt property explains the "missing" property it was meant to be
+        meant = {(r.focus, s): (r.focus, r.path, r.value, r.location)
+                 for r in self.results for s in r.suggestions[:1]}
         for r in self.results:
             key = (r.focus, r.path, r.value, r.location)
+            if r.value is None and r.constraint_component == SH + "MinCountConstraintComponent":
+                key = meant.get((r.focus, r.path or ""), key)
             groups.setdefault(key, []).append(r)
-        mistakes = [Mistake(tuple(sorted(g, key=lambda r: r.severity.rank)))
-                    for g in groups.values()]
+        def first(key: tuple[object, ...]) -> Callable[[ValidationResult], tuple[int, bool]]:
+            return lambda r: (r.severity.rank, (r.focus, r.path, r.value, r.location) != key)
+
+        mistakes = [Mistake(tuple(sorted(g, key=first(key)))) for key, g in groups.items()]
         return sorted(mistakes, key=lambda m: (m.severity.rank, result_key(m.results[0])))
 
     def summary(self) -> str:
