@@ -204,3 +204,39 @@ def test_w3c_suite(case: w3c_shacl.Case, w3c_present: None) -> None:
                                    f"only pySHACL: {sorted(reference - fast)}")
     else:
         assert isinstance(fast, str) and isinstance(reference, str), outcomes
+
+
+# --- regressions -----------------------------------------------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_literals_are_checked_as_written() -> None:
+    """A pyoxigraph store gives "5"^^xsd:byte back as xsd:integer and "4.0" as "4"."""
+    shapes = parse_turtle(f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <http://ex/S> sh:targetSubjectsOf <http://ex/p> ; sh:property [ sh:path <http://ex/p> ;
+            sh:datatype <{_XSD}byte> ] , [ sh:path <http://ex/q> ; sh:maxExclusive 4 ] .""")
+    data = _as_data(parse_turtle(
+        f'<http://ex/a> <http://ex/p> "5"^^<{_XSD}byte>, "300"^^<{_XSD}byte> ; '
+        f'<http://ex/q> "4.0"^^<{_XSD}decimal> .'), "a.ttl")
+    found = assert_same(data, shapes)
+    assert {(r[2], r[3].rsplit("#", 1)[1]) for r in found} == {
+        (f'"300"^^<{_XSD}byte>', "DatatypeConstraintComponent"),
+        (f'"4.0"^^<{_XSD}decimal>', "MaxExclusiveConstraintComponent")}
+
+
+def test_blank_nodes_keep_their_identity() -> None:
+    """A store filled from N-Triples renames blank nodes: class membership was lost."""
+    shapes = parse_turtle("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <http://ex/S> sh:targetNode <http://ex/a> ; sh:property [ sh:path <http://ex/p> ;
+            sh:class <http://ex/C> ] .""")
+    data = _as_data(parse_turtle("<http://ex/a> <http://ex/p> [ a <http://ex/C> ] ."), "a.ttl")
+    assert assert_same(data, shapes) == set()
+
+
+def test_exists_in_a_filter_is_decorrelated() -> None:
+    """EXISTS inside a FILTER is rewritten (pyoxigraph evaluates it by a scan per solution)."""
+    query = rewrite_select("SELECT $this ?v WHERE { $this <urn:p> ?a . ?a <urn:n> ?v . "
+                           "FILTER (?v < 1 || EXISTS { $this <urn:p> ?b . FILTER (?b != ?a) "
+                           "?b <urn:n> ?v }) }", "?this a <urn:C> .")
+    assert "EXISTS" not in query and "OPTIONAL" in query

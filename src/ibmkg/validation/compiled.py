@@ -167,10 +167,8 @@ def validate_compiled(
     plan = compile_shapes(shape_list)
     extra = list(ontology) if ontology is not None else []
     triples = [*data.triples(), *extra]
-    store = pyoxigraph.Store()
-    if triples:  # through N-Triples: faster than making a Quad per triple
-        store.bulk_load(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store = pyoxigraph.Store()  # quads, not N-Triples: a parser would rename blank nodes
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
     index = DataIndex(triples, store, plan.backwards())
     labels = _study_labels(data)
     parents = _blank_parents(triples)
