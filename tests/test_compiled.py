@@ -86,15 +86,16 @@ def test_broken_fixture(fixture: Fixture, project: LoadedData,
 
 def test_fallback_shape_goes_to_pyshacl() -> None:
     shapes = parse_turtle("""@prefix sh: <http://www.w3.org/ns/shacl#> .
-        <http://ex/S> sh:targetClass <http://ex/C> ; sh:or ( [ sh:class <http://ex/D> ] ) .
+        <http://ex/S> sh:targetClass <http://ex/C> ; sh:property [ sh:path <http://ex/q> ;
+            sh:qualifiedValueShape [ sh:class <http://ex/D> ] ; sh:qualifiedMinCount 1 ] .
         <http://ex/T> sh:targetClass <http://ex/C> ; sh:property [ sh:path <http://ex/p> ;
             sh:minCount 1 ] .""")
     data = _as_data(parse_turtle("<http://ex/a> a <http://ex/C> ."), "a.ttl")
     plan = compile_shapes(shapes)
     assert [str(s) for s in plan.fallback] == ["<http://ex/S>"]
     found = assert_same(data, shapes)
-    assert {r[3].rsplit("#", 1)[1] for r in found} == {"OrConstraintComponent",
-                                                       "MinCountConstraintComponent"}
+    assert {r[3].rsplit("#", 1)[1] for r in found} == {
+        "QualifiedMinCountConstraintComponent", "MinCountConstraintComponent"}
 
 
 @pytest.mark.parametrize("query", [
