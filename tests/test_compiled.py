@@ -140,6 +140,10 @@ ex:Q sh:select '''SELECT $this ?value WHERE {{ $this <{EX}p> ?value .
     FILTER NOT EXISTS {{ $this <{EX}r> ?value }} }}''' .
 ex:T sh:targetSubjectsOf ex:r ; sh:property [ sh:path ex:r ; sh:hasValue 1 ;
     sh:equals ex:p ] .
+ex:U sh:targetClass ex:D ; sh:or ( [ sh:path ex:p ; sh:minCount 1 ] [ sh:class ex:C ] ) ;
+    sh:not [ sh:path ex:r ; sh:minCount 2 ] ; sh:property [ sh:path ex:q ; sh:node ex:N ] .
+ex:N sh:property [ sh:path ex:p ; sh:maxCount 1 ] ; sh:xone ( [ sh:class ex:C ]
+    [ sh:nodeKind sh:Literal ] ) .
 """)
 _NODES = ["a", "b", "c", "d"]
 _VALUES = st.sampled_from(['"1"^^<http://www.w3.org/2001/XMLSchema#integer>', '"7"',
