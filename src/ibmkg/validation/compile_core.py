@@ -32,8 +32,8 @@ Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 
 #: Parameters of shapes that this module does not compile; a shape using one goes to pySHACL.
 UNSUPPORTED = frozenset(SH + p for p in (
-    "node", "not", "and", "or", "xone", "qualifiedValueShape", "qualifiedMinCount",
-    "qualifiedMaxCount", "target", "rule", "expression", "sparql_ask"))
+    "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "target", "rule",
+    "expression"))
 
 _TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
 
@@ -215,6 +215,7 @@ class Unit:
     :param lists: list-valued parameters (``sh:in``, ``sh:languageIn``, ...) -> members.
     :param sparql: the SPARQL-based constraints.
     :param closed_allowed: the predicates a closed shape allows, or None when not closed.
+    :param logic: ``node``, ``not``, ``and``, ``or``, ``xone`` with the shapes they name.
     """
 
     shape: Term
@@ -225,6 +226,7 @@ class Unit:
     lists: dict[str, list[list[Term]]] = field(default_factory=dict)
     sparql: list[SparqlConstraint] = field(default_factory=list)
     closed_allowed: frozenset[str] | None = None
+    logic: list[tuple[str, list[CompiledShape]]] = field(default_factory=list)
 
 
 @dataclass
@@ -297,15 +299,32 @@ def _focus_pattern(targets: list[tuple[str, Term]]) -> str:
 
 
 def compile_shape(graph: ShapesGraph, shape: Term, prefixes: Callable[[Term], str],
-                  ) -> CompiledShape:
+                  *, nested: tuple[Term, ...] = ()) -> CompiledShape:
     """Compile one targeted shape (with its property shapes).
 
     :param graph: the shapes graph.
     :param shape: the targeted shape.
     :param prefixes: the PREFIX lines of a SPARQL-based constraint.
+    :param nested: the shapes that name this one (``sh:node``, ``sh:or`` ...), outermost first;
+        a nested shape's targets are ignored, as SHACL says.
     :returns: the compiled shape (no units when it is deactivated).
     :raises NotCompilable: when the shape uses something not compiled here.
     """
+    if shape in nested:
+        raise NotCompilable("a recursive shape")
+    if nested:
+        if _deactivated(graph, shape):
+            return CompiledShape(shape, [], [])
+        units = [_unit(graph, shape, "", prefixes, (*nested, shape))]
+        if graph.one(shape, SH + "path") is None:
+            for prop in graph.objects(shape, SH + "property"):
+                if not _deactivated(graph, prop):
+                    if graph.one(prop, SH + "path") is None:
+                        raise NotCompilable("a property shape without sh:path")
+                    units.append(_unit(graph, prop, "", prefixes, (*nested, shape, prop)))
+        elif graph.objects(shape, SH + "property"):
+            raise NotCompilable("a property shape nested in a property shape")
+        return CompiledShape(shape, [], units)
     if graph.objects(shape, SH + "target"):
         raise NotCompilable("a SPARQL-based target")
     targets: list[tuple[str, Term]] = [("node", t) for t in graph.objects(shape, SH + "targetNode")]
@@ -317,7 +336,7 @@ def compile_shape(graph: ShapesGraph, shape: Term, prefixes: Callable[[Term], st
     if _deactivated(graph, shape):
         return CompiledShape(shape, targets, [])
     focus = _focus_pattern(targets) if targets else ""
-    units = [_unit(graph, shape, focus, prefixes)]
+    units = [_unit(graph, shape, focus, prefixes, (shape,))]
     if graph.one(shape, SH + "path") is None:
         for prop in graph.objects(shape, SH + "property"):
             if _deactivated(graph, prop):
@@ -326,14 +345,14 @@ def compile_shape(graph: ShapesGraph, shape: Term, prefixes: Callable[[Term], st
                 raise NotCompilable("a property shape without sh:path")
             if graph.objects(prop, SH + "property"):
                 raise NotCompilable("a property shape nested in a property shape")
-            units.append(_unit(graph, prop, focus, prefixes))
+            units.append(_unit(graph, prop, focus, prefixes, (shape, prop)))
     elif graph.objects(shape, SH + "property"):
         raise NotCompilable("a property shape nested in a property shape")
     return CompiledShape(shape, targets, units)
 
 
-def _unit(graph: ShapesGraph, shape: Term, focus: str,
-          prefixes: Callable[[Term], str]) -> Unit:
+def _unit(graph: ShapesGraph, shape: Term, focus: str, prefixes: Callable[[Term], str],
+          chain: tuple[Term, ...]) -> Unit:
     props = graph.by_subject.get(shape, {})
     used = set(props) & UNSUPPORTED
     if used:
@@ -375,6 +394,13 @@ def _unit(graph: ShapesGraph, shape: Term, focus: str,
         closed = frozenset(allowed)
     unit = Unit(shape, path, _severity(graph, shape), _messages(graph, shape), params, lists,
                 closed_allowed=closed)
+    for name in ("node", "not"):
+        for target in props.get(SH + name, []):
+            unit.logic.append((name, [compile_shape(graph, target, prefixes, nested=chain)]))
+    for name in ("and", "or", "xone"):
+        for head in props.get(SH + name, []):
+            unit.logic.append((name, [compile_shape(graph, member, prefixes, nested=chain)
+                                      for member in graph.items(head)]))
     for constraint in graph.objects(shape, SH + "sparql"):
         if _deactivated(graph, constraint):
             continue
@@ -382,7 +408,7 @@ def _unit(graph: ShapesGraph, shape: Term, focus: str,
         if select is None:
             raise NotCompilable("a SPARQL constraint without sh:select")
         if not focus:
-            continue
+            raise NotCompilable("a SPARQL constraint in a nested shape or without targets")
         current = shape.value if isinstance(shape, pyoxigraph.NamedNode) else None
         query = rewrite_select(select.value, focus, path=path.sparql if path else None,
                                current_shape=current)

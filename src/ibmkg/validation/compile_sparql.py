@@ -92,7 +92,8 @@ def rewrite_select(select: str, focus: str, *, path: str | None = None,
 
     >>> print(rewrite_select("SELECT $this WHERE { FILTER NOT EXISTS { $this a <urn:C> } }",
     ...                      "?this a <urn:D> ."))  # doctest: +NORMALIZE_WHITESPACE
-    SELECT ?this WHERE { ?this a <urn:D> . FILTER NOT EXISTS { ?this a <urn:C> } }
+    SELECT ?this WHERE { ?this a <urn:D> . FILTER (!BOUND(?_exists0))
+    OPTIONAL { ?this a <urn:C> BIND (true AS ?_exists0) } }
     """
     tokens = _tokens(select)
     for token in tokens:

@@ -6,7 +6,7 @@ severities and source shapes), much faster: each constraint of each targeted sha
 SPARQL query over the whole graph (:mod:`ibmkg.validation.compile_core`), and each
 SPARQL-based constraint is rewritten to bind ``$this`` by the shape's targets instead of
 running once per focus node (:mod:`ibmkg.validation.compile_sparql`). A shape that uses a
-construct not compiled (``sh:node``, ``sh:or``, SPARQL targets ...) is validated, whole, by
+construct not compiled (qualified value shapes, SPARQL-based targets ...) is validated, whole, by
 pySHACL, so a graph is never half-validated; when every shape compiles, neither rdflib nor
 pySHACL is imported.
 
@@ -83,7 +83,8 @@ def compile_shapes(shapes: Iterable[pyoxigraph.Triple]) -> CompiledPlan:
     >>> plan = compile_shapes(parse_turtle('''@prefix sh: <http://www.w3.org/ns/shacl#> .
     ... <http://ex/S> sh:targetClass <http://ex/C> ; sh:property [ sh:path <http://ex/p> ;
     ...     sh:minCount 1 ] .
-    ... <http://ex/T> sh:targetClass <http://ex/C> ; sh:or ( <http://ex/S> ) .'''))
+    ... <http://ex/T> sh:targetClass <http://ex/C> ; sh:qualifiedValueShape <http://ex/S> ;
+    ...     sh:qualifiedMinCount 1 ; sh:path <http://ex/q> .'''))
     >>> len(plan.compiled), [str(s) for s in plan.fallback]
     (1, ['<http://ex/T>'])
     """
@@ -167,10 +168,8 @@ def validate_compiled(
     plan = compile_shapes(shape_list)
     extra = list(ontology) if ontology is not None else []
     triples = [*data.triples(), *extra]
-    store = pyoxigraph.Store()
-    if triples:  # through N-Triples: faster than making a Quad per triple
-        store.bulk_load(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES),
-                        format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store = pyoxigraph.Store()  # quads, not N-Triples: a parser would rename blank nodes
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
     index = DataIndex(triples, store, plan.backwards())
     labels = _study_labels(data)
     parents = _blank_parents(triples)

@@ -224,6 +224,7 @@ def _evaluate_unit(unit: Unit, focus: list[Term], index: DataIndex) -> Iterator[
     ranges = [(name, limit) for name in _RANGES for limit in params.get(name, [])]
     strings = bool(_STRING_PARAMS & set(params))
     pairs = bool(_PAIR_PARAMS & set(params))
+    logic_pairs: list[tuple[Term, Term]] = []
     for f in focus:
         values = list(index.values(f, path)) if path else [f]
         for n in min_counts:
@@ -241,6 +242,8 @@ def _evaluate_unit(unit: Unit, focus: list[Term], index: DataIndex) -> Iterator[
                     yield raw(f, name, v)
             for name, limit in ranges:
                 comparisons.append((f, v, name, limit))
+            if unit.logic:
+                logic_pairs.append((f, v))
         if strings:
             yield from _string_checks(unit, f, values, raw)
         if pairs:
@@ -251,6 +254,39 @@ def _evaluate_unit(unit: Unit, focus: list[Term], index: DataIndex) -> Iterator[
                     for o in objects:
                         yield Raw(unit, f, p, o, SH + "ClosedConstraintComponent")
     yield from _compare(unit, comparisons, index)
+    if logic_pairs:
+        yield from _logic(unit, logic_pairs, index, raw)
+
+
+def failing(shape: CompiledShape, nodes: list[Term], index: DataIndex) -> set[Term]:
+    """The nodes that do not conform to a (nested) shape.
+
+    :param shape: the shape.
+    :param nodes: the nodes to check, as focus nodes of the shape.
+    :param index: the data.
+    :returns: those with at least one result.
+    """
+    return {r.focus for unit in shape.units for r in _evaluate_unit(unit, nodes, index)}
+
+
+def _logic(unit: Unit, pairs: list[tuple[Term, Term]], index: DataIndex, raw: _RawFactory,
+           ) -> Iterator[Raw]:
+    """``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone`` on every value at once."""
+    values = list(dict.fromkeys(v for _, v in pairs))
+    for name, shapes in unit.logic:
+        if name == "node":  # pySHACL also reports the nested results (its sh:detail)
+            nested = [r for u in shapes[0].units for r in _evaluate_unit(u, values, index)]
+            fails = [{r.focus for r in nested}]
+            yield from nested
+        else:
+            fails = [failing(shape, values, index) for shape in shapes]
+        component = {"node": "Node", "not": "Not", "and": "And", "or": "Or", "xone": "Xone"}[name]
+        for f, v in pairs:
+            bad = [v in fail for fail in fails]
+            if (name == "node" and bad[0]) or (name == "not" and not bad[0]) or \
+                    (name == "and" and any(bad)) or (name == "or" and all(bad)) or \
+                    (name == "xone" and bad.count(False) != 1):
+                yield raw(f, component, v)
 
 
 def _has_datatype(v: Term, datatype: str) -> bool:
