@@ -5,10 +5,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp-install
 IBMKG  := $(BIN)/ibmkg
+# pytest-xdist workers for `make pytest` (each test file stays on one worker, so module
+# fixtures such as a reasoner run are made once; each worker has its own Virtuoso).
+PYTEST_WORKERS ?= 2
+# Kill trials per command in `make test`; `make reliability` runs 20.
+KILL_TRIALS ?= 4
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
-        imports mappings context generate check-generated
+        imports mappings context generate check-generated fuzz reliability
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,8 +48,14 @@ lint: $(STAMP) ## ruff check on src and tests
 typecheck: $(STAMP) ## mypy --strict on src and tests
 	$(BIN)/mypy --strict src tests
 
-pytest: $(STAMP) ## Run the tests and doctests
-	$(BIN)/pytest
+pytest: $(STAMP) ## Run the tests and doctests in parallel (PYTEST_WORKERS=2, one file per worker)
+	IBMKG_KILL_TRIALS=$(KILL_TRIALS) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+fuzz: $(STAMP) ## Fuzz every registered reader with 1,000,000 mutated inputs (10x the CI share)
+	IBMKG_FUZZ_SCALE=10 $(BIN)/pytest -q -s -p no:cacheprovider tests/test_fuzz.py
+
+reliability: $(STAMP) ## Run the reliability tests (20 kills per command) and write docs/reliability.md
+	IBMKG_KILL_TRIALS=20 $(BIN)/python tests/reliability_report.py
 
 canon: $(STAMP) ## Rewrite the ontology, shapes and kg Turtle in canonical form
 	$(IBMKG) canon
@@ -75,5 +86,5 @@ bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only
 	$(BIN)/python benchmarks/bench_reasoning.py --sizes 100 --runs 1 --rl-sizes --out benchmarks/results/quick/reasoning.md
 
 clean: ## Remove build outputs and caches (keeps .venv)
-	rm -rf build build.tmp-* build.old-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build build.tmp-* build.old-* build.rejected .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +

@@ -26,6 +26,8 @@ from ibmkg.paths import Layout
 from ibmkg.source_index import SourceIndex
 
 EXAMPLES = int(os.environ.get("IBMKG_ROUND_TRIP_EXAMPLES", "1000"))
+#: Size of each generated graph that went through every format (filled by the test).
+GENERATED: list[int] = []
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GRAPH = "https://w3id.org/ibmkg/study/generated"
 #: ibmkg's writers (build/ outputs) and N-Quads (pyoxigraph), each read back by the gate.
@@ -106,9 +108,19 @@ def test_real_graph_round_trips_through_compacted_jsonld(project_layout: Layout)
 @given(graph=graphs)
 def test_generated_graphs_round_trip(graph: list[pyoxigraph.Triple]) -> None:
     """Each generated graph goes through every format (so each format sees EXAMPLES graphs)."""
+    GENERATED.append(len(graph))
     data = LoadedData((SourceGraph(GRAPH, "generated.ttl", tuple(graph)),), SourceIndex())
     for name in FORMATS:
         _round_trip(data, name)
+
+
+def test_generated_graph_count() -> None:
+    """Runs after the generated round trips (same file, same worker): count what they saw."""
+    if not GENERATED:
+        pytest.skip("the generated round trips did not run in this session")
+    assert len(GENERATED) >= EXAMPLES
+    print(f"RELIABILITY round-trip generated={len(GENERATED)} per format, "
+          f"formats={len(FORMATS)} ({', '.join(sorted(FORMATS))}), failures=0")
 
 
 def test_decimal_and_double_keep_their_lexical_form() -> None:
