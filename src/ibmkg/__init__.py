@@ -33,6 +33,7 @@ from ibmkg.errors import (
     QuerySyntaxError,
     RdfSyntaxError,
     ReasoningError,
+    UnsafePathError,
     UnsafeQueryError,
     ValidationFailed,
 )
@@ -45,12 +46,14 @@ from ibmkg.graph_io import (
     atomic_write,
     load_dataset,
     load_project,
+    load_rdf,
     load_turtle,
     parse_turtle,
     staging_dir,
     to_rdflib_dataset,
     to_rdflib_graph,
 )
+from ibmkg.io import parse_rdf
 from ibmkg.mappings import MappingSet, mapping_triples, read_mapping_set
 from ibmkg.paths import Layout, default_layout, find_root
 from ibmkg.queries import (
@@ -134,6 +137,7 @@ __all__ = [
     "TableError",
     "TableFormat",
     "TypedLiteral",
+    "UnsafePathError",
     "UnsafeQueryError",
     "ValidationFailed",
     "ValidationReport",
@@ -156,8 +160,10 @@ __all__ = [
     "load_catalogue",
     "load_dataset",
     "load_project",
+    "load_rdf",
     "load_turtle",
     "mapping_triples",
+    "parse_rdf",
     "parse_turtle",
     "read_mapping_set",
     "reason",
