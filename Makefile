@@ -5,12 +5,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.stamp-install
 IBMKG  := $(BIN)/ibmkg
+# pytest-xdist workers for `make pytest` (each test file stays on one worker, so module
+# fixtures such as a reasoner run are made once; each worker has its own Virtuoso).
+PYTEST_WORKERS ?= 2
+# Kill trials per command in `make test`; `make reliability` runs 20.
+KILL_TRIALS ?= 4
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck pytest test-engines bench-validation \
-        validation-report crosscheck canon check-canon imports mappings context generate \
-        check-generated bench serve bench-serve bench-publish bench-site bench-site-quick \
-        bench-quick site serve-site wheel clean fuzz-curation
+        validation-report crosscheck fuzz reliability canon check-canon imports mappings context \
+        generate check-generated bench serve bench-serve bench-publish bench-site \
+        bench-site-quick bench-quick site serve-site wheel clean fuzz-curation
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +64,14 @@ validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 m
 
 crosscheck: $(STAMP) ## Compare Apache Jena SHACL with ibmkg on the real graph and every broken fixture (~10 min)
 	IBMKG_CROSSCHECK=all $(BIN)/pytest tests/test_jena_shacl.py -q -p no:cacheprovider
+pytest: $(STAMP) ## Run the tests and doctests in parallel (PYTEST_WORKERS=2, one file per worker)
+	IBMKG_KILL_TRIALS=$(KILL_TRIALS) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+fuzz: $(STAMP) ## Fuzz every registered reader with 1,000,000 mutated inputs (10x the CI share)
+	IBMKG_FUZZ_SCALE=10 $(BIN)/pytest -q -s -p no:cacheprovider tests/test_fuzz.py
+
+reliability: $(STAMP) ## Run the reliability tests (20 kills per command) and write docs/reliability.md
+	IBMKG_KILL_TRIALS=20 $(BIN)/python tests/reliability_report.py
 
 canon: $(STAMP) ## Rewrite the ontology, shapes and kg Turtle in canonical form
 	$(IBMKG) canon
@@ -117,6 +130,7 @@ wheel: $(STAMP) ## Build the installable package (code + ontology, shapes, kg, q
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build build.tmp-* build.old-* build.rejected .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
 fuzz-curation: $(STAMP) ## Fuzz the curation readers (YAML, TSV, XLSX, PubMed XML, CT.gov JSON) at length

@@ -26,8 +26,11 @@ from ibmkg.paths import Layout
 from ibmkg.source_index import SourceIndex
 
 EXAMPLES = int(os.environ.get("IBMKG_ROUND_TRIP_EXAMPLES", "1000"))
+#: Size of each generated graph that went through every format (filled by the test).
+GENERATED: list[int] = []
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GRAPH = "https://w3id.org/ibmkg/study/generated"
+ONTOLOGY = "https://w3id.org/ibmkg/ontology/"
 #: ibmkg's writers (build/ outputs) and N-Quads (pyoxigraph), each read back by the gate.
 FORMATS = {
     "turtle": (RdfFormat.TURTLE, pyoxigraph.RdfFormat.TURTLE),
@@ -106,9 +109,19 @@ def test_real_graph_round_trips_through_compacted_jsonld(project_layout: Layout)
 @given(graph=graphs)
 def test_generated_graphs_round_trip(graph: list[pyoxigraph.Triple]) -> None:
     """Each generated graph goes through every format (so each format sees EXAMPLES graphs)."""
+    GENERATED.append(len(graph))
     data = LoadedData((SourceGraph(GRAPH, "generated.ttl", tuple(graph)),), SourceIndex())
     for name in FORMATS:
         _round_trip(data, name)
+
+
+def test_generated_graph_count() -> None:
+    """Runs after the generated round trips (same file, same worker): count what they saw."""
+    if not GENERATED:
+        pytest.skip("the generated round trips did not run in this session")
+    assert len(GENERATED) >= EXAMPLES
+    print(f"RELIABILITY round-trip generated={len(GENERATED)} per format, "
+          f"formats={len(FORMATS)} ({', '.join(sorted(FORMATS))}), failures=0")
 
 
 def test_decimal_and_double_keep_their_lexical_form() -> None:
@@ -122,3 +135,41 @@ def test_decimal_and_double_keep_their_lexical_form() -> None:
         _round_trip(data, name)
     turtle = serialize(data, RdfFormat.TURTLE)
     assert "3.0" in turtle and "0.6" in turtle
+
+
+
+def _store_round_trip(kinds: list[str]) -> None:
+    from ibmkg.store.base import LangString, TypedLiteral
+    from ibmkg.store.embedded import EmbeddedStore
+
+    values = [(kind, text) for kind in kinds for text in LEXICAL[kind]]
+    subject = "https://w3id.org/ibmkg/study/a"
+    turtle = "\n".join(f'<{subject}> <{ONTOLOGY}p{i}> "{text}"^^<{XSD}{kind}> .'
+                       for i, (kind, text) in enumerate(values))
+    turtle += f'\n<{subject}> <{ONTOLOGY}lang> "chat"@fr-CA .'
+    store = EmbeddedStore()
+    store.load([pyoxigraph.Triple(q.subject, q.predicate, q.object)
+                for q in parse_rdf(turtle, pyoxigraph.RdfFormat.TURTLE)], GRAPH)
+    got = {str(p): o for p, o in store.query(f"SELECT ?p ?o {{ <{subject}> ?p ?o }}").rows}
+    for i, (kind, text) in enumerate(values):
+        raw = store.oxigraph.query(f"SELECT ?o {{ <{subject}> <{ONTOLOGY}p{i}> ?o }}")
+        (solution,) = list(raw)  # type: ignore[arg-type]
+        assert solution["o"].value == text, (kind, text, solution["o"].value)
+        value = got[f"{ONTOLOGY}p{i}"]
+        assert not isinstance(value, TypedLiteral) or str(value) == text
+    lang = got[f"{ONTOLOGY}lang"]
+    # RDF 1.1 language tags are case-insensitive; the store reports them in lower case.
+    assert isinstance(lang, LangString) and (str(lang), lang.language) == ("chat", "fr-ca")
+
+
+def test_dates_and_language_tags_survive_the_store() -> None:
+    _store_round_trip(["date", "gYear"])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "pyoxigraph's Store encodes xsd:decimal, integer, double and boolean natively: "
+    "'3.0'^^xsd:decimal comes back '3', '007'^^xsd:integer '7', '1'^^xsd:boolean 'true'. "
+    "Files written by ibmkg come from the parsed graph and are exact; query results "
+    "(build/queries/*, ibmkg query) show the normalized form. Open finding of issue 11."))
+def test_numbers_survive_the_store() -> None:
+    _store_round_trip(["decimal", "integer", "double", "boolean"])

@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
         RdfSyntaxError,
         ReasoningError,
         ShapesError,
+        UnsafePathError,
         UnsafeQueryError,
         ValidationFailed,
     )
@@ -86,12 +87,14 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
         atomic_write,
         load_dataset,
         load_project,
+        load_rdf,
         load_turtle,
         parse_turtle,
         staging_dir,
         to_rdflib_dataset,
         to_rdflib_graph,
     )
+    from ibmkg.io import parse_rdf
     from ibmkg.mappings import MappingSet, mapping_triples, read_mapping_set
     from ibmkg.paths import Layout, default_layout, find_root
     from ibmkg.publish import SiteResult, build_site, table_document
@@ -203,6 +206,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "TableError": ("ibmkg.tabular", "TableError"),
     "TableFormat": ("ibmkg.formats", "TableFormat"),
     "TypedLiteral": ("ibmkg.store", "TypedLiteral"),
+    "UnsafePathError": ("ibmkg.errors", "UnsafePathError"),
     "UnsafeQueryError": ("ibmkg.errors", "UnsafeQueryError"),
     "ValidationEngine": ("ibmkg.validation", "Engine"),
     "ValidationFailed": ("ibmkg.errors", "ValidationFailed"),
@@ -239,9 +243,11 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_dataset": ("ibmkg.graph_io", "load_dataset"),
     "load_form": ("ibmkg.curation", "load_form"),
     "load_project": ("ibmkg.graph_io", "load_project"),
+    "load_rdf": ("ibmkg.graph_io", "load_rdf"),
     "load_shapes": ("ibmkg.validation", "load_shapes"),
     "load_turtle": ("ibmkg.graph_io", "load_turtle"),
     "mapping_triples": ("ibmkg.mappings", "mapping_triples"),
+    "parse_rdf": ("ibmkg.io", "parse_rdf"),
     "parse_turtle": ("ibmkg.graph_io", "parse_turtle"),
     "plan_graphs": ("ibmkg.endpoint", "plan_graphs"),
     "plan_study": ("ibmkg.curation", "plan_study"),
@@ -361,6 +367,7 @@ __all__ = [
     "TableError",
     "TableFormat",
     "TypedLiteral",
+    "UnsafePathError",
     "UnsafeQueryError",
     "ValidationEngine",
     "ValidationFailed",
@@ -397,9 +404,11 @@ __all__ = [
     "load_dataset",
     "load_form",
     "load_project",
+    "load_rdf",
     "load_shapes",
     "load_turtle",
     "mapping_triples",
+    "parse_rdf",
     "parse_turtle",
     "plan_graphs",
     "plan_study",

@@ -1,7 +1,9 @@
 """Token patterns shared by the Turtle line index and the SPARQL lexer (private).
 
 Turtle and SPARQL write white space, comments, strings and IRIs the same way; each lexer
-adds its own tokens after these four alternatives.
+adds its own tokens after these four alternatives. The string patterns are written in the
+"unrolled loop" form (runs of plain characters matched at once): the plain alternation took
+7.6 s to scan a 10 MB literal.
 
 >>> import re
 >>> re.compile(SHARED_TOKENS, re.VERBOSE | re.DOTALL).match('"a \\\\" b" rest').lastgroup
@@ -16,7 +18,8 @@ from typing import Final
 SHARED_TOKENS: Final = r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\r\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<string>\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+              |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+              |"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
 """

@@ -331,18 +331,19 @@ class _Writer:
         return _quote(lexical) + "^^" + self.iri(datatype)
 
 
+#: What must be escaped in a short string, and in a long (triple-quoted) one; one regex
+#: pass instead of a loop per character (a 10 MB literal took 18 s).
+_SHORT_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f]')
+_LONG_ESCAPES = re.compile(r'\\|"(?="|\Z)|[\x00-\x08\x0b-\x1f\x7f]')
+
+
 def _quote(text: str) -> str:
+    def escape(match: re.Match[str]) -> str:
+        return _escape(match.group())
+
     if "\n" in text:
-        body = []
-        for i, char in enumerate(text):
-            if char == '"' and (i + 1 == len(text) or text[i + 1] == '"'):
-                body.append('\\"')
-            elif char in ("\n", "\t", '"'):
-                body.append(char)
-            else:
-                body.append(_escape(char))
-        return '"""' + "".join(body) + '"""'
-    return '"' + "".join(_escape(c) for c in text) + '"'
+        return '"""' + _LONG_ESCAPES.sub(escape, text) + '"""'
+    return '"' + _SHORT_ESCAPES.sub(escape, text) + '"'
 
 
 def _escape(char: str) -> str:
