@@ -66,13 +66,16 @@ generate: imports mappings context ## Regenerate the import modules, mappings.tt
 check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.jsonld is stale
 	$(BIN)/python -m ibmkg.generate all --check
 
-bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph) and reasoning up to 10,000 studies (~45 min); write benchmarks/results/
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/bench_reasoning.py
+bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/10k/100k studies, bare engines alongside (hours); writes benchmarks/results.md and .png
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 600 --out benchmarks/results.md
+	$(BIN)/python benchmarks/check_engines.py --studies 1000
+	@for script in bench_validation bench_site bench_serve bench_publish; do \
+	  if [ -f benchmarks/$$script.py ]; then echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; fi; \
+	done
 
-bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
-	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick
-	$(BIN)/python benchmarks/bench_reasoning.py --sizes 100 --runs 1 --rl-sizes --out benchmarks/results/quick/reasoning.md
+bench-quick: $(STAMP) ## The smallest size (1,000 studies) without HermiT and pySHACL, one run (~1 min); writes benchmarks/results/quick.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 --repeat 1 --budget 300 \
+	  --steps load,load-bare,reason-fast,queries,export,export-bare,help --out benchmarks/results/quick.md
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* .pytest_cache .mypy_cache .ruff_cache
