@@ -75,7 +75,8 @@ bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/1
 
 bench-quick: $(STAMP) ## The smallest size (1,000 studies) without HermiT and pySHACL, one run (~1 min); writes benchmarks/results/quick.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 --repeat 1 --budget 300 \
-	  --steps load,load-bare,reason-fast,queries,export,export-bare,help --out benchmarks/results/quick.md
+	  --steps load,load-bare,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
+	  --out benchmarks/results/quick.md
 
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* .pytest_cache .mypy_cache .ruff_cache

@@ -197,6 +197,10 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
         _write(tmp, layout, data, report, catalogue.values(), tables, store, result)
         if reasoning is not None:
             reasoner().write_inferred(reasoning, tmp / "inferred.ttl")
+    with progress.step("caching the store for ibmkg query"):
+        from ibmkg.store.cache import open_cached
+
+        open_cached(layout, build=lambda: data)
     return result
 
 

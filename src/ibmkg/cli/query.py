@@ -86,23 +86,27 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float, inferred: bo
         from ibmkg.store.remote import RemoteStore
 
         return RemoteStore(endpoint, timeout=timeout)
-    from ibmkg.graph_io import SourceGraph, load_project
+    from ibmkg.graph_io import LoadedData, SourceGraph, load_project
     from ibmkg.queries import INFERRED_GRAPH
-    from ibmkg.store.embedded import EmbeddedStore
+    from ibmkg.store.cache import open_cached
 
-    data = load_project(ctx.layout())
-    if inferred:
-        from ibmkg.build import reasoner
-        from ibmkg.paths import kg_files
+    layout = ctx.layout()
+    if not inferred:
+        return open_cached(layout)[0]
+    from ibmkg.build import reasoner
+    from ibmkg.paths import kg_files
 
-        layout = ctx.layout()
-        module = reasoner()
-        inferred_triples, result = module.ensure_inferred(
-            layout.ontology, kg_files(layout), layout.build / module.INFERRED_FILE)
-        for note in result.notes if result is not None else []:
-            click.echo(f"note: {note}", err=True)
-        data = data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
-    return EmbeddedStore.from_data(data)
+    module = reasoner()
+    path = layout.build / module.INFERRED_FILE
+    inferred_triples, result = module.ensure_inferred(layout.ontology, kg_files(layout), path)
+    for note in result.notes if result is not None else []:
+        click.echo(f"note: {note}", err=True)
+
+    def with_inferred() -> LoadedData:
+        return load_project(layout).with_graph(
+            SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
+
+    return open_cached(layout, extra=[path], variant="inferred", build=with_inferred)[0]
 
 
 @click.command()
