@@ -114,10 +114,17 @@ bench-site: $(STAMP) ## Time `ibmkg site` on the letter and 1,000 and 10,000 syn
 
 bench-site-quick: $(STAMP) ## Time `ibmkg site` at 100 and 1,000 synthetic studies -> benchmarks/results/quick/site.md
 	$(BIN)/python benchmarks/bench_site.py --sizes 100 1000 --out benchmarks/results/quick/site.md
+bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/10k/100k studies, bare engines alongside (hours); writes benchmarks/results.md and .png
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 600 --out benchmarks/results.md
+	$(BIN)/python benchmarks/check_engines.py --studies 1000
+	@for script in bench_validation bench_site bench_serve bench_publish; do \
+	  if [ -f benchmarks/$$script.py ]; then echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; fi; \
+	done
 
-bench-quick: $(STAMP) ## The engine comparison and reasoning at 100 studies only (~2 min); writes benchmarks/results/quick/
-	$(BIN)/python benchmarks/run.py --repeat 1 --copies 1 --out benchmarks/results/quick
-	$(BIN)/python benchmarks/bench_reasoning.py --sizes 100 --runs 1 --rl-sizes --out benchmarks/results/quick/reasoning.md
+bench-quick: $(STAMP) ## The smallest size (1,000 studies) without HermiT and pySHACL, one run (~1 min); writes benchmarks/results/quick.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 --repeat 1 --budget 300 \
+	  --steps load,load-bare,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
+	  --out benchmarks/results/quick.md
 
 site: $(STAMP) ## Write the linked-data site into build/site (pages, RDF, VoID/DCAT, pictures)
 	$(IBMKG) site

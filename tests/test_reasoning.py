@@ -528,3 +528,15 @@ def test_fast_classifier_reproduces_the_expected_fixture_classes() -> None:
     members = _members(fast, FX)
     for study, classes in FIXTURE_EXPECTED.items():
         assert {c for c in DEFINITIONS if study in members[c]} == classes, study
+
+
+def test_cli_reason_engine_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(JAVA_ENV, "/nonexistent/java")
+    root = _copy_project(tmp_path, [CLASSES_FIXTURE])
+    fast = CliRunner().invoke(cli, ["--root", str(root), "reason", "--engine", "fast",
+                                    "--format", "json"])
+    assert fast.exit_code == 0, fast.output
+    assert '"engine": "fast"' in fast.stdout
+    hermit = CliRunner().invoke(cli, ["--root", str(root), "reason", "--engine", "hermit"])
+    assert hermit.exit_code == 3
+    assert "HermiT needs Java" in hermit.stderr

@@ -148,18 +148,20 @@ def reasoner() -> ModuleType:
     return module
 
 
-def infer(layout: Layout) -> tuple[Any, list[pyoxigraph.Triple]]:
+def infer(layout: Layout, engine: str = "auto") -> tuple[Any, list[pyoxigraph.Triple]]:
     """Run the reasoner over the ontology and the curated files.
 
-    HermiT runs when Java is found; otherwise :mod:`ibmkg.reasoning` falls back to OWL 2 RL
-    and says so in the result's notes.
+    By default the fast classifier runs; :mod:`ibmkg.reasoning` falls back to HermiT (or OWL
+    2 RL without Java) when it cannot decide the input, and says so in the result's notes.
 
     :param layout: the project layout.
+    :param engine: ``auto``, ``fast``, ``hermit`` or ``owlrl``.
     :returns: the :class:`ibmkg.reasoning.ReasoningResult` and its inferred triples.
     :raises ReasoningError: when the reasoner cannot run.
     :raises InconsistentGraphError: when the ontology and the data are inconsistent.
     """
-    result = reasoner().reason(layout.ontology, kg_files(layout))
+    module = reasoner()
+    result = module.reason(layout.ontology, kg_files(layout), engine=module.Engine(engine))
     return result, list(result.inferred_triples)
 
 
@@ -252,6 +254,10 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
             reasoner().write_inferred(reasoning, tmp / "inferred.ttl")
     if result.rejected is None:
         shutil.rmtree(rejected_dir(out), ignore_errors=True)
+    with progress.step("caching the store for ibmkg query"):
+        from ibmkg.store.cache import open_cached
+
+        open_cached(layout, build=lambda: data)
     return result
 
 

@@ -170,6 +170,15 @@ class ReasonFormat(StrEnum):
     TURTLE = "turtle"
 
 
+class ReasonerEngine(StrEnum):
+    """Reasoners of ``ibmkg reason --engine`` (the values of :class:`ibmkg.reasoning.Engine`)."""
+
+    AUTO = "auto"
+    FAST = "fast"
+    HERMIT = "hermit"
+    OWLRL = "owlrl"
+
+
 class Backend(StrEnum):
     """The SPARQL stores behind :class:`ibmkg.store.Store`."""
 

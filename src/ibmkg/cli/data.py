@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ibmkg.cli._common import Context, fail, format_option
-from ibmkg.formats import ExportFormat, ReasonFormat, ReportFormat, TableFormat
+from ibmkg.formats import ExportFormat, ReasonerEngine, ReasonFormat, ReportFormat, TableFormat
 
 _pass = click.make_pass_decorator(Context)
 
@@ -58,8 +58,11 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
         data, shown = load_in_context(layout, list(paths))
     else:
         data, shown = load_project(layout), []
-    report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
-                              inference=inference)
+    from ibmkg.progress import terminal_progress
+
+    with terminal_progress().step("validating"):
+        report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
+                                  inference=inference)
     if shown:
         report = only_in(report, shown)
     if check_shapes:
@@ -150,11 +153,11 @@ def build(ctx: Context, out: Path | None, strict: bool, no_reason: bool) -> None
     exits 1.
     """
     from ibmkg.build import build as run_build
-    from ibmkg.progress import Progress
+    from ibmkg.progress import terminal_progress
 
     layout = ctx.layout()
-    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason,
-                       strict=strict)
+    result = run_build(layout, out, progress=terminal_progress(sys.stderr),
+                       reason=not no_reason, strict=strict)
     click.echo(result.summary())
     shown = layout.relative(result.out).as_posix()
     if result.rejected is not None:
@@ -224,22 +227,29 @@ def table(ctx: Context, fmt: str, structured: bool) -> None:
 
 @click.command()
 @format_option(ReasonFormat, ReasonFormat.TABLE, "How to print the inferences.")
+@click.option("--engine", type=click.Choice([e.value for e in ReasonerEngine]),
+              default=ReasonerEngine.AUTO.value, show_default=True,
+              help="fast: the rules compiled from the ontology; hermit: the reference "
+                   "(Java), which also checks class satisfiability; auto: fast, falling back "
+                   "to hermit when the input needs it.")
 @_pass
-def reason(ctx: Context, fmt: str) -> None:
+def reason(ctx: Context, fmt: str, engine: str) -> None:
     """Classify the ontology and the data; print each inferred study class and why.
 
-    Uses HermiT when Java is available, else OWL 2 RL (with a note on what it cannot
-    infer). Writes build/inferred.ttl. Exits 1 when the graph is inconsistent, naming the
-    clash (and writes nothing).
+    Uses the fast classifier (rules compiled from the ontology, identical to HermiT's
+    classifications); --engine hermit runs HermiT (Java). Writes build/inferred.ttl.
+    Exits 1 when the graph is inconsistent, naming the clash (and writes nothing).
     """
     import json
 
     from ibmkg.build import infer, reasoner
     from ibmkg.canonical import canonical_turtle
     from ibmkg.namespaces import curie_for
+    from ibmkg.progress import terminal_progress
 
     layout = ctx.layout()
-    result, triples = infer(layout)
+    with terminal_progress().step("reasoning"):
+        result, triples = infer(layout, engine)
     reasoner().write_inferred(result, layout.build / reasoner().INFERRED_FILE)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)

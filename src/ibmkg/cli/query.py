@@ -174,25 +174,33 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
         from ibmkg.store.remote import RemoteStore
 
         return RemoteStore(endpoint, timeout=timeout or 60.0)
-    from ibmkg.graph_io import SourceGraph, load_project
+    from ibmkg.graph_io import LoadedData, SourceGraph, load_project
     from ibmkg.queries import INFERRED_GRAPH
     from ibmkg.sandbox.store import SandboxedStore
     from ibmkg.sandbox.worker import DEFAULT_TIMEOUT
+    from ibmkg.store.cache import cached_lexical, open_cached
 
-    data = load_project(ctx.layout())
-    if inferred:
-        from ibmkg.build import reasoner
-        from ibmkg.paths import kg_files
+    layout = ctx.layout()
+    limits = {"timeout": timeout or DEFAULT_TIMEOUT, "max_rows": max_rows, "workers": workers,
+              "memory_mb": memory_mb}
+    if not inferred:
+        inner, _ = open_cached(layout)
+        return SandboxedStore(inner, lexical=cached_lexical(layout), **limits)
+    from ibmkg.build import reasoner
+    from ibmkg.paths import kg_files
 
-        layout = ctx.layout()
-        module = reasoner()
-        inferred_triples, result = module.ensure_inferred(
-            layout.ontology, kg_files(layout), layout.build / module.INFERRED_FILE)
-        for note in result.notes if result is not None else []:
-            click.echo(f"note: {note}", err=True)
-        data = data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
-    return SandboxedStore.from_data(data, timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
-                                    workers=workers, memory_mb=memory_mb)
+    module = reasoner()
+    path = layout.build / module.INFERRED_FILE
+    inferred_triples, result = module.ensure_inferred(layout.ontology, kg_files(layout), path)
+    for note in result.notes if result is not None else []:
+        click.echo(f"note: {note}", err=True)
+
+    def with_inferred() -> LoadedData:
+        return load_project(layout).with_graph(
+            SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
+
+    inner, _ = open_cached(layout, extra=[path], variant="inferred", build=with_inferred)
+    return SandboxedStore(inner, lexical=cached_lexical(layout, "inferred"), **limits)
 
 
 @click.command()

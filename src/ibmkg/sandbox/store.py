@@ -35,11 +35,10 @@ from ibmkg.sandbox.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, WorkerPool
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_value
 from ibmkg.store.embedded import EmbeddedStore
+from ibmkg.store.lexical import lexical_forms
 
 __all__ = ["GraphResult", "SandboxedStore", "lexical_forms"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass
@@ -52,38 +51,6 @@ class GraphResult:
 
     triples: list[pyoxigraph.Triple] = field(default_factory=list)
     truncated: bool = False
-
-
-def lexical_forms(literals: Iterable[pyoxigraph.Literal]) -> dict[tuple[str, str], str]:
-    """Map each typed literal's value, as pyoxigraph's store writes it, to its written form.
-
-    Only values written one way in the input are mapped (``3.0`` and ``3.00`` for the same
-    value keep the store's form).
-
-    :param literals: literals as parsed from the input files.
-    :returns: ``(datatype, store form) -> written form`` where the two differ.
-
-    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
-    >>> lexical_forms([pyoxigraph.Literal("3.0", datatype=decimal)])
-    {('http://www.w3.org/2001/XMLSchema#decimal', '3'): '3.0'}
-    """
-    typed = sorted({lit for lit in literals if not lit.language
-                    and lit.datatype.value not in (_XSD + "string", _LANG)},
-                   key=lambda lit: (lit.datatype.value, lit.value))
-    if not typed:
-        return {}
-    scratch = pyoxigraph.Store()
-    subject = pyoxigraph.NamedNode("urn:ibmkg:lexical")
-    scratch.extend(pyoxigraph.Quad(subject, pyoxigraph.NamedNode(f"urn:ibmkg:lexical:{i}"), lit)
-                   for i, lit in enumerate(typed))
-    forms: dict[tuple[str, str], set[str]] = {}
-    for quad in scratch:
-        index = int(quad.predicate.value.rsplit(":", 1)[1])
-        stored = quad.object
-        assert isinstance(stored, pyoxigraph.Literal)
-        forms.setdefault((stored.datatype.value, stored.value), set()).add(typed[index].value)
-    return {key: next(iter(written)) for key, written in forms.items()
-            if len(written) == 1 and key[1] not in written}
 
 
 class SandboxedStore(Store):
