@@ -128,7 +128,7 @@ class TestValidate:
         shutil.copy(INVALID / "fixture-gamma-2010.ttl", project / "kg" / "studies")
         result = run(project, "validate")
         assert result.exit_code == 1
-        assert "(kg/studies/fixture-gamma-2010.ttl:6)" in result.output
+        assert "(kg/studies/fixture-gamma-2010.ttl:6:1)" in result.output
         assert json.loads(run(project, "validate", "--format", "json").output)["conforms"] is False
 
     def test_strict_fails_on_infos(self, project: Path) -> None:
@@ -173,7 +173,7 @@ def test_export(fixture_layout: Layout, tmp_path: Path, fmt: str) -> None:
 
 def test_stats(fixture_layout: Layout) -> None:
     result = run(fixture_layout.root, "stats")
-    assert "studies    2" in result.output and "triples    51" in result.output
+    assert "studies    2" in result.output and "triples    54" in result.output
 
 
 def test_build(project: Path) -> None:

@@ -81,6 +81,36 @@ _OXIGRAPH = {
 }
 
 
+class ExportFormat(StrEnum):
+    """What ``ibmkg export`` writes: an RDF serialization, or nanopublications (TriG).
+
+    >>> ExportFormat.from_path(Path("kg.jsonld"))
+    <ExportFormat.JSONLD: 'jsonld'>
+    """
+
+    TURTLE = "ttl"
+    NTRIPLES = "nt"
+    JSONLD = "jsonld"
+    TRIG = "trig"
+    RDFXML = "xml"
+    NANOPUB = "nanopub"
+
+    @property
+    def rdf(self) -> RdfFormat | None:
+        """The RDF serialization, or ``None`` for nanopublications."""
+        return None if self is ExportFormat.NANOPUB else RdfFormat(self.value)
+
+    @classmethod
+    def from_path(cls, path: Path) -> ExportFormat:
+        """Pick the format from a file extension (``.ttl``, ``.jsonld``, ``.rdf`` ...).
+
+        :param path: the output file.
+        :returns: the format.
+        :raises InputError: for an unknown extension.
+        """
+        return cls(RdfFormat.from_path(path).value)
+
+
 class ResultFormat(StrEnum):
     """How the rows of a SELECT query are printed.
 
@@ -145,3 +175,10 @@ class Backend(StrEnum):
 
     EMBEDDED = "embedded"
     REMOTE = "remote"
+
+
+class FormFormat(StrEnum):
+    """What ``ibmkg describe`` prints: the curation form or the study's Turtle."""
+
+    YAML = "yaml"
+    TURTLE = "ttl"

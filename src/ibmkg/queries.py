@@ -561,7 +561,7 @@ def run_query(store: Store, query: StoredQuery, params: Mapping[str, str] | None
     bindings = bindings_for(query, params or {})
     if query.federated and store.backend is Backend.EMBEDDED:
         raise UnsafeQueryError(f"{query.name} is federated (SERVICE); run it with --endpoint")
-    if query.inferred and INFERRED_GRAPH not in store.graph_names():
+    if query.inferred and (store.inferred_graph or INFERRED_GRAPH) not in store.graph_names():
         raise InputError(f"{query.name} needs the inferred graph; run it with --inferred")
     if query.federated:
         from ibmkg.store.remote import RemoteStore

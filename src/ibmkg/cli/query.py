@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ibmkg.cli._common import Context, format_option
+from ibmkg.cli.publish import credential_options
 from ibmkg.formats import QueryFormat
 
 if TYPE_CHECKING:
@@ -45,11 +46,16 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               "with --endpoint, seconds to wait for the endpoint (default 60).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Row cap of a local query; a cut answer says so on standard error.")
+@click.option("--graph", metavar="IRI", help="With --endpoint: query the graphs `ibmkg "
+              "publish --graph IRI` published there (default: the server's default graph).")
+@credential_options
 @click.option("--inferred", is_flag=True, help="Add the reasoner's inferences to the local "
               "graph first (build/inferred.ttl, recomputed when missing or stale).")
 @_pass
 def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,
-          timeout: float | None, max_rows: int, inferred: bool) -> None:
+          timeout: float | None, max_rows: int, graph: str | None, user: str | None,
+          password: str | None, use_netrc: bool, netrc_file: Path | None, auth: str,
+          max_size: int, retries: int, inferred: bool) -> None:
     """Run a stored query by NAME (see `ibmkg queries`) or a .rq FILE.
 
     A FILE with a `#+` header is checked like a stored query; a plain FILE may be any query
@@ -71,7 +77,24 @@ def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: 
         stored = None
     else:
         stored = find_query(name, layout.queries)
-    store = _open_store(ctx, endpoint, timeout, max_rows, inferred)
+    store: Store
+    if endpoint is not None:
+        from ibmkg.cli.publish import credentials_for, remote_store
+
+        credentials = credentials_for(endpoint, user, password, use_netrc, netrc_file)
+        if credentials is not None:
+            from ibmkg.endpoint.credentials import check_target
+
+            check_target(endpoint, credentials)
+        store = remote_store(endpoint, credentials=credentials, auth=auth,
+                             timeout=timeout or 60.0, max_size=max_size, retries=retries,
+                             graph=graph)
+    else:
+        if graph is not None:
+            from ibmkg.errors import InputError
+
+            raise InputError("--graph selects a publication on an endpoint; add --endpoint")
+        store = _open_store(ctx, None, timeout, max_rows, inferred)
     try:
         if stored is None:
             from ibmkg.errors import QueryParameterError

@@ -211,6 +211,9 @@ class Store(ABC):
     """
 
     backend: ClassVar[Backend]
+    #: The graph holding the reasoner's inferences, when a store names it differently from
+    #: :data:`ibmkg.queries.INFERRED_GRAPH` (a publication's ``G/inferred``).
+    inferred_graph: str | None = None
 
     def prepare(self, sparql: str, bindings: Mapping[str, BindableTerm] | None, *,
                 forms: Sequence[str] = ("SELECT",), allow_service: bool = False) -> str:
