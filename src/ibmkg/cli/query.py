@@ -169,7 +169,8 @@ def _has_header(path: Path) -> bool:
 
 
 def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_rows: int,
-                inferred: bool, *, workers: int = 1, memory_mb: int = 0) -> Store:
+                inferred: bool, *, workers: int = 1, memory_mb: int = 0, cache_size: int = 0,
+                ) -> Store:
     if endpoint is not None:
         from ibmkg.store.remote import RemoteStore
 
@@ -192,7 +193,7 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
             click.echo(f"note: {note}", err=True)
         data = data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
     return SandboxedStore.from_data(data, timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
-                                    workers=workers, memory_mb=memory_mb)
+                                    workers=workers, memory_mb=memory_mb, cache_size=cache_size)
 
 
 @click.command()

@@ -24,6 +24,8 @@ _pass = click.make_pass_decorator(Context)
               help="Queries that may run at once (each worker holds a copy of the graph).")
 @click.option("--memory-mb", type=click.IntRange(min=0), default=0,
               help="Address-space limit of each worker in MiB (0: none).")
+@click.option("--cache", type=click.IntRange(min=0), default=256, show_default=True,
+              help="Answers kept for repeated queries (the graph is read-only; 0: none).")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN",
               help="Allow browser pages from ORIGIN to query (repeatable; '*' for any).")
 @click.option("--inferred", is_flag=True, help="Serve the reasoner's inferences too "
@@ -33,8 +35,8 @@ _pass = click.make_pass_decorator(Context)
               "(e.g. build/site) at / with content negotiation.")
 @_pass
 def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, workers: int,
-          memory_mb: int, cors: tuple[str, ...], inferred: bool, site_dir: Path | None,
-          ) -> None:
+          memory_mb: int, cache: int, cors: tuple[str, ...], inferred: bool,
+          site_dir: Path | None) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only).
 
     Also: the stored queries at /queries (run one at /queries/NAME?PARAM=VALUE), an offline
@@ -60,7 +62,7 @@ def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, wor
         site = site_app(site_dir)
     catalogue = load_catalogue(layout.queries)
     store = _open_store(ctx, None, timeout, max_rows, inferred, workers=workers,
-                        memory_mb=memory_mb)
+                        memory_mb=memory_mb, cache_size=cache)
     assert isinstance(store, SandboxedStore)
     store.start()
     if host not in ("127.0.0.1", "localhost", "::1"):
