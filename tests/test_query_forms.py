@@ -138,3 +138,24 @@ def test_site_is_mounted_after_the_endpoint(site_server: str) -> None:
         assert page.read() == b"site page"
     with urllib.request.urlopen(f"{site_server}/sparql?query=ASK%7B%7D", timeout=10) as answer:
         assert json.loads(answer.read()) == {"head": {}, "boolean": True}
+
+
+def test_serve_with_site_serves_both(fixture_layout: Layout, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "study").mkdir(parents=True)
+    (site / "index.html").write_text("<!DOCTYPE html><title>site</title>", encoding="utf-8")
+    (site / "study" / "fixture-alpha-2001.ttl").write_text("# turtle\n", encoding="utf-8")
+    server = serve_server.start(fixture_layout.root, "--site", str(site))
+    try:
+        with urllib.request.urlopen(f"{server.base}/index.html", timeout=10) as page:
+            assert b"<title>site</title>" in page.read()
+        request = urllib.request.Request(f"{server.base}/study/fixture-alpha-2001",
+                                         headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request, timeout=10) as answer:  # 303 to the .ttl file
+            assert answer.url.endswith("/study/fixture-alpha-2001.ttl")
+        with urllib.request.urlopen(f"{server.url}?query=ASK%7B%7D", timeout=10) as answer:
+            assert json.loads(answer.read()) == {"head": {}, "boolean": True}
+    finally:
+        server.stop()
+    result = run(fixture_layout.root, "serve", "--site", str(tmp_path / "nothing"))
+    assert result.exit_code == 2 and "no site there" in result.output

@@ -189,3 +189,20 @@ def test_injection_returns_exactly_the_intended_rows(
     if payload in ("dysphagia", "fatigue", "HP:0002015"):
         assert got.rows  # a real value finds its rows
     assert (sandboxed.count_triples(), listener.connections) == before
+
+
+def test_answer_cache_and_its_invalidation(project_data: LoadedData) -> None:
+    import signal
+
+    from ibmkg.graph_io import parse_turtle
+
+    with SandboxedStore.from_data(project_data, timeout=5.0, cache_size=4) as store:
+        text = "SELECT ?s WHERE { ?s a ibmkg:Study }"
+        first = store.query(text)
+        for pid in store.pool.pids:  # no worker can answer now: only the cache can
+            os.kill(pid, signal.SIGKILL)
+        assert store.query(text).rows == first.rows and len(first) == 10
+        new = "https://w3id.org/ibmkg/study/cache-test"
+        store.load(parse_turtle(f"<{new}> a <https://w3id.org/ibmkg/ontology/Study> ."),
+                   "https://w3id.org/ibmkg/cache-test")
+        assert len(store.query(text)) == 11  # a load empties the cache

@@ -169,7 +169,8 @@ def _has_header(path: Path) -> bool:
 
 
 def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_rows: int,
-                inferred: bool, *, workers: int = 1, memory_mb: int = 0) -> Store:
+                inferred: bool, *, workers: int = 1, memory_mb: int = 0, cache_size: int = 0,
+                ) -> Store:
     if endpoint is not None:
         from ibmkg.store.remote import RemoteStore
 
@@ -182,7 +183,7 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
 
     layout = ctx.layout()
     limits = {"timeout": timeout or DEFAULT_TIMEOUT, "max_rows": max_rows, "workers": workers,
-              "memory_mb": memory_mb}
+              "memory_mb": memory_mb, "cache_size": cache_size}
     if not inferred:
         inner, _ = open_cached(layout)
         return SandboxedStore(inner, lexical=cached_lexical(layout), **limits)

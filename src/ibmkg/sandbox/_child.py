@@ -9,8 +9,11 @@ parent kills this process when a query runs past its time limit.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
+import threading
+import time
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
@@ -80,8 +83,6 @@ def _answer(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:
 
 def _audit(log: str) -> None:
     """Record connections and file opens to ``log`` (the sandbox tests set IBMKG_SANDBOX_AUDIT)."""
-    import os
-
     def hook(event: str, args: tuple[object, ...]) -> None:
         if event in ("socket.connect", "open") and args and not (
                 event == "open" and str(args[0]) == log):
@@ -93,12 +94,26 @@ def _audit(log: str) -> None:
         out.write(f"{os.getpid()}\taudit\tinstalled\n")
 
 
+def _watch_parent() -> None:
+    """Exit when the parent process is gone, even in the middle of a long query.
+
+    (pyoxigraph releases the GIL while it evaluates, so this thread keeps running.)
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main() -> None:
     """Serve requests until standard input closes."""
-    import os
-
     if os.environ.get("IBMKG_SANDBOX_AUDIT"):
         _audit(os.environ["IBMKG_SANDBOX_AUDIT"])
+    _watch_parent()
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024

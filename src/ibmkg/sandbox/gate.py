@@ -47,8 +47,9 @@ __all__ = ["MAX_DEPTH", "QueryInfo", "check_bound", "inspect_query", "nesting_de
 MAX_DEPTH = 64
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_SERVICE_MESSAGE = ("the query calls SERVICE, which ibmkg does not run on the local store; "
-                    "mark it `#+ federated: true` and run it against an endpoint")
+_SERVICE_MESSAGE = ("the query calls SERVICE, which ibmkg does not run on its own graph (it "
+                    "would reach another server); only a stored query marked "
+                    "`#+ federated: true` may, against an endpoint you name with --endpoint")
 _PARSE_LOCK = threading.Lock()
 _STACK = 256 * 1024 * 1024
 _RECURSION = 30_000

@@ -21,6 +21,8 @@ form is the only one for its value, so the W3C result formats print ``3.0`` as w
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,13 +64,21 @@ class SandboxedStore(Store):
     :param workers: how many queries may run at once.
     :param memory_mb: each worker's address-space limit (0: none).
     :param lexical: written forms of literals (see :func:`lexical_forms`).
+    :param cache_size: how many answers to keep (0: none). The graph is read-only between
+        loads, so the same text gives the same answer; identical queries running at the same
+        time run once. A load or replace empties the cache.
     """
 
     backend = Backend.EMBEDDED
 
     def __init__(self, inner: EmbeddedStore, *, timeout: float = DEFAULT_TIMEOUT,
                  max_rows: int = DEFAULT_MAX_ROWS, workers: int = 1, memory_mb: int = 0,
-                 lexical: Mapping[tuple[str, str], str] | None = None) -> None:
+                 lexical: Mapping[tuple[str, str], str] | None = None,
+                 cache_size: int = 0) -> None:
+        self._cache_size = cache_size
+        self._answers: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+        self._running: dict[tuple[str, int], threading.Event] = {}
+        self._cache_lock = threading.Lock()
         self._inner = inner
         self.timeout = timeout
         self.max_rows = max_rows
@@ -81,7 +91,7 @@ class SandboxedStore(Store):
     @classmethod
     def from_data(cls, data: LoadedData, *, timeout: float = DEFAULT_TIMEOUT,
                   max_rows: int = DEFAULT_MAX_ROWS, workers: int = 1, memory_mb: int = 0,
-                  ) -> SandboxedStore:
+                  cache_size: int = 0) -> SandboxedStore:
         """Create a sandboxed store holding every graph of ``data``.
 
         :param data: the loaded graphs (their literals' written forms are kept).
@@ -89,12 +99,14 @@ class SandboxedStore(Store):
         :param max_rows: the row cap.
         :param workers: how many queries may run at once.
         :param memory_mb: each worker's address-space limit (0: none).
+        :param cache_size: how many answers to keep (0: none).
         :returns: the store (workers start on the first query).
         """
         lexical = lexical_forms(t.object for t in data.triples()
                                 if isinstance(t.object, pyoxigraph.Literal))
         return cls(EmbeddedStore.from_data(data), timeout=timeout, max_rows=max_rows,
-                   workers=workers, memory_mb=memory_mb, lexical=lexical)
+                   workers=workers, memory_mb=memory_mb, lexical=lexical,
+                   cache_size=cache_size)
 
     @property
     def pool(self) -> WorkerPool:
@@ -139,9 +151,37 @@ class SandboxedStore(Store):
         text = self.prepare(sparql, bindings, forms=allow_forms)
         if bindings:
             check_bound(text)
-        answer = self.pool.run(text, timeout=timeout or self.timeout,
-                               max_rows=max_rows or self.max_rows)
+        answer = self._answer(text, timeout or self.timeout, max_rows or self.max_rows)
         return self._decode(answer, info, source, line_offset - _added(sparql, text))
+
+    def _answer(self, text: str, timeout: float, max_rows: int) -> dict[str, Any]:
+        if not self._cache_size:
+            return self.pool.run(text, timeout=timeout, max_rows=max_rows)
+        key = (text, max_rows)
+        with self._cache_lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = threading.Event()
+        if running is not None:  # the same query is running: wait for its answer
+            running.wait(timeout)
+            with self._cache_lock:
+                if key in self._answers:
+                    return self._answers[key]
+            return self.pool.run(text, timeout=timeout, max_rows=max_rows)
+        try:
+            answer = self.pool.run(text, timeout=timeout, max_rows=max_rows)
+            if "error" not in answer:
+                with self._cache_lock:
+                    self._answers[key] = answer
+                    while len(self._answers) > self._cache_size:
+                        self._answers.popitem(last=False)
+            return answer
+        finally:
+            with self._cache_lock:
+                self._running.pop(key).set()
 
     def inspect(self, sparql: str, *, source: str = "<query>", line_offset: int = 0,
                 ) -> QueryInfo:
@@ -259,6 +299,8 @@ class SandboxedStore(Store):
         self._restart()
 
     def _restart(self) -> None:
+        with self._cache_lock:
+            self._answers.clear()
         if self._pool is not None:
             self._pool.close()
             self._pool = None
