@@ -391,3 +391,15 @@ class TestCommandLine:
         assert result.stderr.splitlines() == [
             f"error: {url}: cannot connect (connection refused); check that the server is "
             "running and the URL is right"]
+
+
+@pytest.mark.virtuoso
+def test_exactly_maxrows_rows_is_complete(
+        virtuoso_fixture_server: virtuoso_server.VirtuosoServer) -> None:
+    """Regression: exactly 10,000 rows with X-SPARQL-MaxRows: 10000 were treated as cut."""
+    numbers = " ".join(str(i) for i in range(100))
+    query = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"
+    store = RemoteStore(virtuoso_fixture_server.endpoint, timeout=60)
+    _, headers = store._request(query, "json", scoped=False)
+    assert headers.get("x-sparql-maxrows") == str(virtuoso_server.MAX_ROWS)
+    assert len(store.query(query)) == virtuoso_server.MAX_ROWS == 100 * 100
