@@ -32,6 +32,9 @@ TESTS = Path(__file__).parent
 FIXTURE_ROOT = TESTS / "data" / "project"
 PROJECT_ROOT = find_root(TESTS)
 
+#: Fixtures of the publication tests (the built site, its server, Chromium).
+pytest_plugins = ["site_fixtures"]
+
 #: The backends every compliance test runs on.
 BACKENDS = ("embedded", "virtuoso")
 
