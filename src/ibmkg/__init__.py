@@ -38,8 +38,8 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
     from ibmkg.endpoint import (
         Credentials,
         GraphPlan,
-        PublishSummary,
         Publisher,
+        PublishSummary,
         plan_graphs,
         resolve_credentials,
     )
@@ -117,8 +117,8 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
     from ibmkg.sandbox.store import GraphResult, SandboxedStore
     from ibmkg.serve import create_app
     from ibmkg.store import (
-        EmbeddedStore,
         IRI,
+        EmbeddedStore,
         LangString,
         RemoteStore,
         ResultTable,
