@@ -31,7 +31,7 @@ from ibmkg.endpoint.publish import (
 )
 from ibmkg.errors import EndpointError, EndpointHTTPError, PublishError
 from ibmkg.graph_io import LoadedData, SourceGraph
-from ibmkg.paths import default_layout, kg_files
+from ibmkg.paths import default_layout
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.remote import RemoteStore
@@ -79,18 +79,9 @@ def _extra(n: int) -> list[pyoxigraph.Triple]:
 
 
 @pytest.fixture(scope="module")
-def inferences(tmp_path_factory: pytest.TempPathFactory) -> list[pyoxigraph.Triple]:
-    """HermiT's inferences over the real project (Java needed; CI fails without it)."""
-    from ibmkg.reasoning import Engine, ensure_inferred, find_java
-
-    if find_java() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Java runtime: HermiT cannot run", pytrace=False)
-        pytest.skip("no Java runtime: HermiT cannot run")
-    layout = default_layout()
-    path = tmp_path_factory.mktemp("inferred") / "inferred.ttl"
-    triples, _ = ensure_inferred(layout.ontology, kg_files(layout), path, engine=Engine.HERMIT)
-    return list(triples)
+def inferences(hermit_inferences: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
+    """HermiT's inferences over the real project (the session's one reasoner run)."""
+    return hermit_inferences
 
 
 @dataclass
@@ -391,3 +382,15 @@ class TestCommandLine:
         assert result.stderr.splitlines() == [
             f"error: {url}: cannot connect (connection refused); check that the server is "
             "running and the URL is right"]
+
+
+@pytest.mark.virtuoso
+def test_exactly_maxrows_rows_is_complete(
+        virtuoso_fixture_server: virtuoso_server.VirtuosoServer) -> None:
+    """Regression: exactly 10,000 rows with X-SPARQL-MaxRows: 10000 were treated as cut."""
+    numbers = " ".join(str(i) for i in range(100))
+    query = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {numbers} }} VALUES ?b {{ {numbers} }} }}"
+    store = RemoteStore(virtuoso_fixture_server.endpoint, timeout=60)
+    _, headers = store._request(query, "json", scoped=False)
+    assert headers.get("x-sparql-maxrows") == str(virtuoso_server.MAX_ROWS)
+    assert len(store.query(query)) == virtuoso_server.MAX_ROWS == 100 * 100

@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from ibmkg.graph_io import LoadedData, SourceGraph
-from ibmkg.paths import default_layout, kg_files
+from ibmkg.paths import default_layout
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
 from ibmkg.store.base import ResultTable, Store
 from ibmkg.store.embedded import EmbeddedStore
@@ -244,22 +245,12 @@ def test_query_files_are_where_the_catalogue_says() -> None:
 
 @pytest.fixture(scope="module")
 def inferred_store(store: Store, project_data: LoadedData,
-                   tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The real graph plus HermiT's inferences, on the same backend as ``store``.
+                   hermit_inferences: list[pyoxigraph.Triple]) -> Store:
+    """The real graph plus HermiT's inferences (computed once per run), on ``store``'s backend.
 
     HermiT needs Java: without it this skips, except in CI, where it fails.
     """
-    import os
-
-    from ibmkg.reasoning import Engine, ensure_inferred, find_java
-
-    if find_java() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Java runtime: HermiT cannot run", pytrace=False)
-        pytest.skip("no Java runtime: HermiT cannot run")
-    layout = default_layout()
-    path = tmp_path_factory.mktemp("inferred") / "inferred.ttl"
-    triples, _ = ensure_inferred(layout.ontology, kg_files(layout), path, engine=Engine.HERMIT)
+    triples = hermit_inferences
     data = project_data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(triples)))
     if isinstance(store, EmbeddedStore):
         return EmbeddedStore.from_data(data)

@@ -82,10 +82,6 @@ def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: 
         from ibmkg.cli.publish import credentials_for, remote_store
 
         credentials = credentials_for(endpoint, user, password, use_netrc, netrc_file)
-        if credentials is not None:
-            from ibmkg.endpoint.credentials import check_target
-
-            check_target(endpoint, credentials)
         store = remote_store(endpoint, credentials=credentials, auth=auth,
                              timeout=timeout or 60.0, max_size=max_size, retries=retries,
                              graph=graph)
