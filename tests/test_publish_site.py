@@ -173,18 +173,12 @@ def pyshacl_message() -> object:
     return SH.resultMessage
 
 
-def test_kg_jsonld_uses_curies_and_reads_back_to_kg_nt(built_site: BuiltSite) -> None:
-    downloads = built_site.out / "downloads"
-    document = json.loads((downloads / "kg.jsonld").read_text("utf-8"))
-    text = json.dumps(document)
+def test_downloaded_kg_jsonld_uses_curies(built_site: BuiltSite) -> None:
+    # the round trip to kg.nt is proven on the build's kg.jsonld in test_publish_export.py
+    text = (built_site.out / "downloads" / "kg.jsonld").read_text("utf-8")
     assert '"hasArm": "study:foreman-2017/arm-ivig"' in text
     assert '"https://w3id.org/ibmkg/study/foreman-2017/arm-ivig"' not in text
-    expanded = to_rdflib_graph(jsonld.expand_to_triples(document))
-    nt = to_rdflib_graph(pyoxigraph.parse((downloads / "kg.nt").read_bytes(),
-                                          format=pyoxigraph.RdfFormat.N_TRIPLES))
-    assert isomorphic(expanded, nt)
-    confidences = {o for _, p, o in expanded if str(p).endswith("/sssom/confidence")}
-    assert confidences and all("E" not in str(o) for o in confidences)
+    assert '"@value": "0.6"' in text
 
 
 def test_content_negotiation_rules_cover_every_variant(built_site: BuiltSite) -> None:
