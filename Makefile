@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.stamp-install
 IBMKG  := $(BIN)/ibmkg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run build validate test lint typecheck pytest canon check-canon bench bench-quick clean \
-        imports mappings context generate check-generated site serve-site wheel bench-site \
-        bench-site-quick
+.PHONY: help venv run build validate test lint typecheck pytest test-engines bench-validation \
+        validation-report crosscheck canon check-canon imports mappings context generate \
+        check-generated bench serve bench-serve bench-publish bench-site bench-site-quick \
+        bench-quick site serve-site wheel clean fuzz-curation
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,8 +45,20 @@ lint: $(STAMP) ## ruff check on src and tests
 typecheck: $(STAMP) ## mypy --strict on src and tests
 	$(BIN)/mypy --strict src tests
 
-pytest: $(STAMP) ## Run the tests and doctests
-	$(BIN)/pytest
+pytest: $(STAMP) ## Run the tests and doctests (the slow two-engine comparison: make test-engines)
+	$(BIN)/pytest -m "not engines"
+
+test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixture (~2-4 min)
+	$(BIN)/pytest -m engines tests/test_compiled.py
+
+bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
+	$(BIN)/python benchmarks/bench_validation.py
+
+validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 min); rewrite the table in docs/validation.md
+	$(BIN)/python -m tests.mutations --write docs/validation.md
+
+crosscheck: $(STAMP) ## Compare Apache Jena SHACL with ibmkg on the real graph and every broken fixture (~10 min)
+	IBMKG_CROSSCHECK=all $(BIN)/pytest tests/test_jena_shacl.py -q -p no:cacheprovider
 
 canon: $(STAMP) ## Rewrite the ontology, shapes and kg Turtle in canonical form
 	$(IBMKG) canon
@@ -70,6 +83,17 @@ check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.j
 bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph), reasoning and the site up to 10,000 studies (~1 h); write benchmarks/results/
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/bench_reasoning.py
+	$(BIN)/python benchmarks/bench_serve.py
+
+serve: $(STAMP) ## Serve the graph over the SPARQL protocol on http://127.0.0.1:7878/sparql (Ctrl-C stops)
+	$(IBMKG) serve
+
+bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthetic studies; write benchmarks/results/serve.md
+	$(BIN)/python benchmarks/bench_serve.py
+
+bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and 100 synthetic studies) and the remote limits (~2 min); writes benchmarks/results/
+	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
+	$(BIN)/python benchmarks/bench_remote_limits.py
 	$(BIN)/python benchmarks/bench_site.py
 
 bench-site: $(STAMP) ## Time `ibmkg site` on the letter and 1,000 and 10,000 synthetic studies -> benchmarks/results/site.md
@@ -94,3 +118,6 @@ wheel: $(STAMP) ## Build the installable package (code + ontology, shapes, kg, q
 clean: ## Remove build outputs and caches (keeps .venv)
 	rm -rf build build.tmp-* build.old-* dist .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
+
+fuzz-curation: $(STAMP) ## Fuzz the curation readers (YAML, TSV, XLSX, PubMed XML, CT.gov JSON) at length
+	IBMKG_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q -p no:cacheprovider tests/test_curation_fuzz.py

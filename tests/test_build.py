@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from ibmkg.build import build
+from ibmkg.build import build, rejected_dir
 from ibmkg.errors import QueryHeaderError, RdfSyntaxError
 from ibmkg.graph_io import LoadedData, load_project
 from ibmkg.paths import Layout
@@ -35,7 +35,7 @@ def triples_of(path: Path, fmt: pyoxigraph.RdfFormat) -> set[pyoxigraph.Triple]:
 def test_fixture_build(project: Layout, fixture_data: LoadedData) -> None:
     result = build(project, reason=False)
     out = project.build
-    assert result.ok() and result.studies == 2 and result.triples == 51
+    assert result.ok() and result.studies == 2 and result.triples == 54
     assert {p.name for p in out.iterdir()} >= ARTIFACTS
     union = set(fixture_data.triples())
     for name, fmt in (("kg.ttl", pyoxigraph.RdfFormat.TURTLE),
@@ -56,7 +56,7 @@ def test_fixture_build(project: Layout, fixture_data: LoadedData) -> None:
 
 def test_summary(project: Layout) -> None:
     summary = build(project, reason=False).summary().splitlines()
-    assert summary[:3] == ["studies   2", "triples   51",
+    assert summary[:3] == ["studies   2", "triples   54",
                            "shacl     conforms: 0 violation(s), 0 warning(s), 0 info(s)"]
     assert "query     studies                              2 row(s)" in summary
     assert "query     mondo-federated                      skipped  (federated)" in summary
@@ -71,12 +71,21 @@ def test_build_is_deterministic(project: Layout) -> None:
     assert first == second
 
 
-def test_non_conforming_data_is_written_but_not_ok(project: Layout) -> None:
+def test_non_conforming_data_keeps_the_previous_good_build(project: Layout) -> None:
+    """Regression (issue 11): a build that fails validation replaced the good build/."""
+    build(project, reason=False)
+    before = {p.name: p.read_bytes() for p in project.build.iterdir() if p.is_file()}
     shutil.copy(Path(__file__).parent / "data" / "invalid" / "fixture-gamma-2010.ttl",
                 project.studies)
     result = build(project, reason=False)
     assert not result.ok()
-    assert "does not conform" in (project.build / "validation.txt").read_text()
+    assert result.rejected == rejected_dir(project.build)
+    assert "does not conform" in (result.rejected / "validation.txt").read_text()
+    after = {p.name: p.read_bytes() for p in project.build.iterdir() if p.is_file()}
+    assert after == before
+    (project.studies / "fixture-gamma-2010.ttl").unlink()
+    assert build(project, reason=False).rejected is None
+    assert not rejected_dir(project.build).exists()
 
 
 @pytest.mark.parametrize(("broken", "error"), [

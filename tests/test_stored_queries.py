@@ -223,7 +223,7 @@ def test_evidence_by_design(store: Store) -> None:
     assert cells(table, "label", "studies", "any_improvement", "objective_improvement",
                  "no_effect") == [
         ("case report", "1", "1", "1", "0"),
-        ("case series", "3", "3", "2", "0"),
+        ("case series", "3", "3", "1", "0"),  # Soueidan: CK scope not stated (audit)
         ("case-control study", "2", "1", "0", "2"),
         ("crossover trial", "2", "2", "0", "2"),
         ("parallel-group trial", "1", "1", "0", "1"),

@@ -1,9 +1,12 @@
 """``ibmkg build``: load, validate, reason, query, and publish every artifact into ``build/``.
 
-Everything is written into a staging directory that replaces ``build/`` only at the end, so
-an input error (a file that does not parse, a malformed query header) leaves the previous
-build as it was. Non-conforming data is not an input error: the build is written, with its
-validation report, and :attr:`BuildResult.ok` is false.
+Everything is written into a staging directory that replaces ``build/`` in one atomic
+exchange at the end (:func:`ibmkg.io.swap.swap_in`), so an input error (a file that does not
+parse, a malformed query header) or a kill leaves the previous build as it was. Data that
+does not conform is written beside it, to ``build.rejected/`` (with its validation report),
+and ``build/`` keeps the previous good build; :attr:`BuildResult.ok` is false and
+:attr:`BuildResult.rejected` says where the report is. The reasoner's temporary files go
+to a private ``build.tmp-<pid>-work/`` folder, removed at the end or by the next run.
 
 Artifacts: ``kg.ttl`` (canonical), ``kg.nt``, ``kg.jsonld``, ``kg.trig`` (one named graph
 per source file), ``validation.txt``, ``validation.ttl``, ``queries/<name>.csv`` and
@@ -15,8 +18,12 @@ reasoner ran), ``site/`` with ``evidence-map.svg`` and ``timeline.svg`` (when
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Iterable
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -33,11 +40,11 @@ from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
     atomic_write,
-    from_rdflib_graph,
     load_project,
     load_turtle,
     staging_dir,
 )
+from ibmkg.io.swap import clean_stale
 from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import Layout, kg_files, shape_files
 from ibmkg.progress import NULL_PROGRESS, Progress
@@ -45,7 +52,9 @@ from ibmkg.queries import INFERRED_GRAPH, StoredQuery, load_catalogue, run_query
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.validation import ValidationReport, format_report, validate_project
 
-__all__ = ["BuildResult", "QueryRun", "build", "infer", "reasoner"]
+__all__ = [
+    "BuildResult", "QueryRun", "build", "infer", "private_tempdir", "reasoner", "rejected_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,8 @@ class BuildResult:
     :param report: the SHACL report.
     :param queries: one entry per stored query.
     :param notes: steps skipped and why.
+    :param rejected: where the build went instead of ``out`` because the data does not
+        conform (``None`` when it was published to ``out``).
     """
 
     out: Path
@@ -87,6 +98,7 @@ class BuildResult:
     report: ValidationReport
     queries: list[QueryRun] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rejected: Path | None = None
 
     def ok(self, *, strict: bool = False) -> bool:
         """Whether the data conforms (check rows are Violations in the report).
@@ -148,22 +160,57 @@ def infer(layout: Layout) -> tuple[Any, list[pyoxigraph.Triple]]:
     :raises InconsistentGraphError: when the ontology and the data are inconsistent.
     """
     result = reasoner().reason(layout.ontology, kg_files(layout))
-    return result, from_rdflib_graph(result.inferred_graph)
+    return result, list(result.inferred_triples)
+
+
+def rejected_dir(out: Path) -> Path:
+    """Where a build whose data does not conform is written: ``build.rejected/`` beside ``out``.
+
+    :param out: the build folder.
+    :returns: the folder for the rejected build.
+
+    >>> rejected_dir(Path("p/build")).as_posix()
+    'p/build.rejected'
+    """
+    return out.with_name(out.name + ".rejected")
+
+
+@contextlib.contextmanager
+def private_tempdir(out: Path) -> Iterator[Path]:
+    """Send every temporary file made in the block (the reasoner's) to a folder beside ``out``.
+
+    The folder is ``<out>.tmp-<pid>-work``: removed at the end of the block, or, after a
+    kill, by the next run's :func:`ibmkg.io.swap.clean_stale`.
+
+    :param out: the build folder.
+    :returns: a context manager yielding the private folder.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-{os.getpid()}-work", dir=out.parent))
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(work)
+    try:
+        yield work
+    finally:
+        tempfile.tempdir = previous
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_PROGRESS,
-          reason: bool = True) -> BuildResult:
+          reason: bool = True, strict: bool = False) -> BuildResult:
     """Build every artifact of the project into ``out`` (``build/`` by default).
 
     :param layout: the project layout.
     :param out: the output directory; replaced as a whole on success.
     :param progress: reports long steps.
     :param reason: try to run the reasoner (skipped with a note when unavailable).
+    :param strict: reject the build on SHACL warnings and infos too.
     :returns: the outcome; the caller decides the exit code from :meth:`BuildResult.ok`.
     :raises RdfSyntaxError: when a source file does not parse (nothing is written).
     :raises QueryHeaderError: when a stored query is malformed (nothing is written).
     """
     out = out or layout.build
+    clean_stale(out)
     notes: list[str] = []
     with progress.step("loading"):
         data = load_project(layout)
@@ -179,7 +226,8 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
     if reason:
         with progress.step("reasoning"):
             try:
-                reasoning, inferred = infer(layout)
+                with private_tempdir(out):
+                    reasoning, inferred = infer(layout)
             except ReasoningError as err:
                 if isinstance(err, InconsistentGraphError):
                     raise
@@ -195,10 +243,15 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
     runs, tables = _run_queries(store, list(catalogue.values()), progress)
     studies = sum(1 for g in data.graphs if g.name.startswith(PREFIXES["study"]))
     result = BuildResult(out, studies, len(set(data.triples())), report, runs, notes)
-    with progress.step("writing"), staging_dir(out) as tmp:
+    target = out
+    if not result.ok(strict=strict):
+        target = result.rejected = rejected_dir(out)
+    with progress.step("writing"), staging_dir(target) as tmp:
         _write(tmp, layout, data, report, catalogue.values(), tables, store, result)
         if reasoning is not None:
             reasoner().write_inferred(reasoning, tmp / "inferred.ttl")
+    if result.rejected is None:
+        shutil.rmtree(rejected_dir(out), ignore_errors=True)
     return result
 
 

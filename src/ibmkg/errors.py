@@ -38,6 +38,7 @@ class RdfSyntaxError(InputError):
     :param column: 1-based column of the error (0 when unknown).
     :param problem: what the parser found.
     :param hint: how to fix it.
+    :param found: the offending text at that position (shown when given).
     """
 
     def __init__(
@@ -47,13 +48,17 @@ class RdfSyntaxError(InputError):
         column: int,
         problem: str,
         hint: str = "fix the Turtle at that position",
+        *,
+        found: str = "",
     ) -> None:
         self.path = str(path)
         self.line = line
         self.column = column
         self.problem = problem
         self.hint = hint
-        super().__init__(f"{self.path}:{line}:{column}: {problem}; {hint}")
+        self.found = found
+        at = f" at {found!r}" if found else ""
+        super().__init__(f"{self.path}:{line}:{column}: {problem}{at}; {hint}")
 
 
 class CurieError(InputError):
@@ -164,3 +169,107 @@ class ValidationFailed(IbmkgError):
             f"the data does not conform: {violations} violation(s); "
             "run `ibmkg validate` to see them with file and line"
         )
+
+
+class ShapesError(InputError):
+    """A shapes graph is itself broken (an unknown SHACL term, a bad path, an undeclared
+    prefix in a SPARQL constraint); raised before any data is validated.
+
+    >>> str(ShapesError("shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term"))
+    'shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term'
+    """
+
+
+class UnsafePathError(InputError):
+    """A project file is a symbolic link out of the project, or not a regular file.
+
+    :param display: the file as shown to users.
+    :param problem: what it is instead.
+    """
+
+    def __init__(self, display: str, problem: str) -> None:
+        self.display = display
+        super().__init__(f"{display}: {problem}; ibmkg reads only regular files inside the "
+                         "project: copy the file into the project instead of linking it")
+
+
+class QueryTimeoutError(InputError):
+    """A query ran longer than its wall-clock limit and its worker was stopped.
+
+    :param seconds: the limit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; simplify "
+                         "it (a missing join makes a cross product) or raise --timeout")
+
+
+class QueryWorkerError(IbmkgError):
+    """The worker process running a query died (out of memory, killed from outside)."""
+
+
+class EndpointHTTPError(EndpointError):
+    """A remote endpoint answered with an HTTP error status.
+
+    :param message: the one-line message (URL, status, the server's first words, a hint).
+    :param status: the HTTP status.
+    :param detail: the server's first words, if any.
+    :param retry_after: seconds the server asked to wait (``Retry-After``), if any.
+    """
+
+    def __init__(self, message: str, *, status: int, detail: str = "",
+                 retry_after: float | None = None) -> None:
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PublishError(EndpointError):
+    """Publishing stopped before the live graph was touched, or verification failed after."""
+
+
+class CredentialsError(InputError):
+    """Credentials are missing, unsafe (a stock password) or would travel in clear text."""
+
+
+class FormProblem:
+    """One problem of a curation form, at its place.
+
+    :param file: the file as shown to the user.
+    :param line: 1-based line (0 when unknown).
+    :param column: 1-based column (0 when unknown).
+    :param field: the field's path (``findings.0.direction``), empty for the whole file.
+    :param message: what was found, what is expected, and the fix.
+    """
+
+    def __init__(self, file: str, line: int, column: int, field: str, message: str) -> None:
+        self.file, self.line, self.column, self.field, self.message = \
+            file, line, column, field, message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else \
+            f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"FormProblem({str(self)!r})"
+
+
+class CurationError(InputError):
+    """A study form (YAML, a table row, a record) has problems; all of them are listed.
+
+    :param problems: every problem found, each with file, line and column.
+
+    >>> str(CurationError([FormProblem("a.yaml", 3, 5, "patients", "found 'x'")]))
+    "a.yaml:3:5: patients: found 'x'"
+    """
+
+    def __init__(self, problems: list[FormProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class DuplicateStudyError(InputError):
+    """A study with the same slug, DOI or PMID is already in the graph."""

@@ -5,7 +5,7 @@
 >>> RdfFormat.from_path(Path("kg/review.ttl"))
 <RdfFormat.TURTLE: 'ttl'>
 >>> [f.value for f in ResultFormat]
-['table', 'csv', 'tsv', 'json', 'md']
+['table', 'csv', 'tsv', 'json', 'xml', 'md', 'json-rows']
 """
 
 from __future__ import annotations
@@ -112,13 +112,37 @@ class ExportFormat(StrEnum):
 
 
 class ResultFormat(StrEnum):
-    """How the rows of a SELECT query are printed."""
+    """How the rows of a SELECT query are printed.
+
+    ``json``, ``xml``, ``csv`` and ``tsv`` are the W3C SPARQL 1.1 result formats;
+    ``table`` and ``md`` are for people; ``json-rows`` is a plain list of JSON objects.
+    """
 
     TABLE = "table"
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
+    XML = "xml"
     MD = "md"
+    JSON_ROWS = "json-rows"
+
+
+class QueryFormat(StrEnum):
+    """``ibmkg query --format``: result formats, and RDF formats for CONSTRUCT/DESCRIBE.
+
+    ``xml`` is SPARQL results XML for SELECT and ASK, RDF/XML for CONSTRUCT and DESCRIBE.
+    """
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    XML = "xml"
+    MD = "md"
+    JSON_ROWS = "json-rows"
+    TTL = "ttl"
+    NT = "nt"
+    JSONLD = "jsonld"
 
 
 class TableFormat(StrEnum):
@@ -151,3 +175,10 @@ class Backend(StrEnum):
 
     EMBEDDED = "embedded"
     REMOTE = "remote"
+
+
+class FormFormat(StrEnum):
+    """What ``ibmkg describe`` prints: the curation form or the study's Turtle."""
+
+    YAML = "yaml"
+    TURTLE = "ttl"

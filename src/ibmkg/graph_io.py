@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import shutil
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +30,10 @@ from typing import TYPE_CHECKING
 import pyoxigraph
 
 from ibmkg.errors import InputError, RdfSyntaxError
+from ibmkg.io.gate import parse_rdf
+from ibmkg.io.policy import check_study_slugs, confine, refuse_imports
+from ibmkg.io.swap import clean_stale, swap_in
+from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import Layout, display_path, graph_name, import_files, kg_files
 from ibmkg.source_index import SourceIndex
 
@@ -43,6 +47,7 @@ __all__ = [
     "from_rdflib_graph",
     "load_dataset",
     "load_project",
+    "load_rdf",
     "load_turtle",
     "parse_turtle",
     "staging_dir",
@@ -52,46 +57,18 @@ __all__ = [
 
 
 def parse_turtle(text: str, *, source: str = "<string>") -> list[pyoxigraph.Triple]:
-    """Parse Turtle text strictly.
+    """Parse Turtle text strictly, through the input gate (:func:`ibmkg.io.gate.parse_rdf`).
 
     :param text: the Turtle document.
     :param source: the name used in error messages.
     :returns: its triples, in document order.
-    :raises RdfSyntaxError: naming ``source:line:column`` and the problem.
+    :raises RdfSyntaxError: naming ``source:line:column``, the text found and the fix.
     """
     if text.startswith("\ufeff"):
         raise RdfSyntaxError(source, 1, 1, "the file starts with a byte order mark",
                              "save it as UTF-8 without BOM")
-    try:
-        quads = list(pyoxigraph.parse(input=text, format=pyoxigraph.RdfFormat.TURTLE))
-    except SyntaxError as err:
-        line, column = _position(err)
-        problem = str(err.msg).split(": ", 1)[-1] if ": " in str(err.msg) else str(err.msg)
-        raise RdfSyntaxError(source, line, column, problem, _hint(problem)) from None
+    quads = parse_rdf(text, pyoxigraph.RdfFormat.TURTLE, source=source)
     return [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads]
-
-
-_HINTS = (
-    ("has not been declared", "declare the prefix with @prefix at the top of the file"),
-    ("Invalid IRI code point",
-     "IRIs cannot contain spaces, quotes or <>{}|^`; percent-encode them"),
-    ("No scheme found", "write an absolute IRI (https://...) or a declared prefixed name"),
-    ("Unexpected end of file", "close the string, bracket or statement that is still open"),
-    ("not a valid subject", "a statement must start with an IRI or a blank node"),
-)
-
-
-def _hint(problem: str) -> str:
-    for needle, hint in _HINTS:
-        if needle in problem:
-            return hint
-    return "fix the Turtle at that position"
-
-
-def _position(err: SyntaxError) -> tuple[int, int]:
-    line = err.lineno or 0
-    column = err.offset or 0
-    return line, column
 
 
 def load_turtle(path: Path, *, display: str | None = None) -> list[pyoxigraph.Triple]:
@@ -107,6 +84,38 @@ def load_turtle(path: Path, *, display: str | None = None) -> list[pyoxigraph.Tr
     return parse_turtle(read_text(path, display=name), source=name)
 
 
+def load_rdf(path: Path, *, display: str | None = None, base_iri: str | None = None,
+             ) -> list[pyoxigraph.Quad]:
+    """Read and strictly parse an RDF file of any syntax (chosen by its extension).
+
+    JSON-LD contexts are resolved from the file's own folder only; RDF/XML with a DTD is
+    refused; see :func:`ibmkg.io.gate.parse_rdf`.
+
+    :param path: the file (``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.rdf``/``.owl``/``.xml``,
+        ``.jsonld``).
+    :param display: the name to use in messages (by default the path as given).
+    :param base_iri: the base IRI for relative references.
+    :returns: its quads.
+    :raises RdfSyntaxError: on a syntax error, with file, line, column and the text found.
+    :raises InputError: when the file cannot be read, is not UTF-8 or has an unknown extension.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = pathlib.Path(d) / "a.nq"
+    ...     _ = f.write_text("<http://ex/a> <http://ex/p> <http://ex/o> <http://ex/g> .\n")
+    ...     load_rdf(f)[0].graph_name
+    <NamedNode value=http://ex/g>
+    """
+    from ibmkg.io.gate import format_for_path
+
+    name = display or display_path(path)
+    fmt = format_for_path(path)
+    text = read_text(path, display=name)
+    if fmt == pyoxigraph.RdfFormat.TURTLE and text.startswith("\ufeff"):
+        text = text[1:]
+    return parse_rdf(text, fmt, source=name, base_iri=base_iri, context_dir=path.parent)
+
+
 def read_text(path: Path, *, display: str | None = None) -> str:
     """Read a UTF-8 text file, turning OS and decoding errors into :class:`InputError`.
 
@@ -117,13 +126,47 @@ def read_text(path: Path, *, display: str | None = None) -> str:
     """
     name = display or display_path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as handle:  # keep \r as written
+            text = handle.read()
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except UnicodeDecodeError as err:
         raise InputError(f"{name}: byte {err.start} is not UTF-8; save the file as UTF-8") from None
     except OSError as err:
         raise InputError(f"{name}: cannot read ({err.strerror})") from None
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def refuse_control_characters(text: str, source: str) -> None:
+    """Refuse invisible control characters (NUL and kin) in a hand-edited text file.
+
+    A NUL byte in a literal is legal RDF, but no curator means it, and tools downstream (the
+    reasoner among them) fail on it; tab, line feed and carriage return are allowed.
+
+    :param text: the file's text.
+    :param source: the name used in messages.
+    :raises RdfSyntaxError: naming the line and column of the first such character.
+
+    >>> refuse_control_characters('ex:a ex:p "ab" .', "x.ttl")
+    >>> refuse_control_characters('ex:a ex:p "a\\x00b" .', "x.ttl")
+    Traceback (most recent call last):
+    ...
+    ibmkg.errors.RdfSyntaxError: x.ttl:1:13: control character U+0000 ...
+    """
+    match = _CONTROL.search(text)
+    if match is None:
+        return
+    offset = match.start()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    raise RdfSyntaxError(source, line, column,
+                         f"control character U+{ord(match.group()):04X} in the text",
+                         "delete it (write \\u escapes in a literal if it is really meant)",
+                         found=_CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>",
+                                             text[max(offset - 10, 0):offset + 10]))
 
 
 @dataclass(frozen=True)
@@ -212,7 +255,8 @@ def load_dataset(
     :param imports: external term modules.
     :returns: the loaded graphs and the source index.
     :raises RdfSyntaxError: on the first file that does not parse.
-    :raises InputError: when a file is missing or two files map to the same graph.
+    :raises InputError: when a file is missing, a link out of the project, or two files
+        describe the same study or map to the same graph.
     """
     files = ([ontology] if ontology is not None else []) + list(imports) + list(kg)
     index = SourceIndex()
@@ -226,10 +270,17 @@ def load_dataset(
                 f"{display} and {seen[name]} would both be the graph <{name}>; rename one"
             )
         seen[name] = display
+        if layout.contains(path):
+            confine(path, layout.root, display)
         text = read_text(path, display=display)
+        refuse_control_characters(text, display)
         triples = parse_turtle(text, source=display)
+        refuse_imports(triples, display)
         index.scan(display, text, graph=name)
         graphs.append(SourceGraph(name, display, tuple(triples)))
+    check_study_slugs([(g.name[len(PREFIXES["study"]):], g.display, g.triples)
+                       for g in graphs if g.name.startswith(PREFIXES["study"])],
+                      PREFIXES["study"])
     return LoadedData(tuple(graphs), index)
 
 
@@ -360,7 +411,7 @@ def atomic_write(path: Path, content: str | bytes) -> None:
 
     The data goes to a temporary file in the same directory, is flushed to disk, then
     renamed over ``path``; on any error the temporary file is removed and ``path`` is left
-    as it was.
+    as it was. Temporary files of killed runs (``.<name>.tmp-<pid>-*``) are removed first.
 
     :param path: the target file (its directory must exist).
     :param content: text (written as UTF-8) or bytes.
@@ -373,7 +424,8 @@ def atomic_write(path: Path, content: str | bytes) -> None:
     '<http://ex/a> <http://ex/p> 1 .\\n'
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    clean_stale(path.parent / f".{path.name}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -391,8 +443,9 @@ def atomic_write(path: Path, content: str | bytes) -> None:
 def staging_dir(target: Path) -> Iterator[Path]:
     """Build a directory beside ``target`` and swap it in only if the block succeeds.
 
-    On success the old ``target`` is replaced as a whole; on any exception the staging
-    directory is deleted and ``target`` keeps its old content.
+    On success the old ``target`` is replaced as a whole, in one atomic exchange (see
+    :func:`ibmkg.io.swap.swap_in`); on any exception the staging directory is deleted and
+    ``target`` keeps its old content. Leftovers of killed runs are cleaned first.
 
     :param target: the directory to (re)create, e.g. ``build/``.
     :returns: a context manager yielding the staging directory to write into.
@@ -405,18 +458,5 @@ def staging_dir(target: Path) -> Iterator[Path]:
     ...     sorted(p.name for p in out.iterdir())
     ['a.txt']
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=target.parent))
-    try:
+    with swap_in(target) as staging:
         yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old: Path | None = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f"{target.name}.old-", dir=target.parent))
-        old.rmdir()
-        target.replace(old)
-    staging.replace(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

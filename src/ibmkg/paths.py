@@ -109,6 +109,18 @@ class Layout:
         """Where ``make bench`` writes its figures."""
         return self.root / "benchmarks" / "results"
 
+    def contains(self, path: Path) -> bool:
+        """Whether ``path``, as written (links not followed), lies under the project root.
+
+        :param path: any path.
+        :returns: the answer.
+
+        >>> Layout(Path("/srv/p")).contains(Path("/srv/p/kg/review.ttl"))
+        True
+        """
+        root = self.root.absolute()
+        return Path(os.path.normpath(path.absolute())).is_relative_to(root)
+
     def relative(self, path: Path) -> Path:
         """Return ``path`` relative to the root when it lies below it, else unchanged.
 
@@ -228,10 +240,11 @@ def study_files(layout: Layout) -> list[Path]:
 
     :param layout: the project layout.
     :returns: ``kg/studies/*.ttl``; empty when the directory does not exist.
+    :raises UnsafePathError: when one is a link out of the project or not a regular file.
     """
     if not layout.studies.is_dir():
         return []
-    return sorted(layout.studies.glob("*.ttl"))
+    return _confined(sorted(layout.studies.glob("*.ttl")), layout)
 
 
 def kg_files(layout: Layout) -> list[Path]:
@@ -252,7 +265,7 @@ def import_files(layout: Layout) -> list[Path]:
     """
     if not layout.imports.is_dir():
         return []
-    return sorted(layout.imports.glob("*.ttl"))
+    return _confined(sorted(layout.imports.glob("*.ttl")), layout)
 
 
 def shape_files(layout: Layout) -> list[Path]:
@@ -263,4 +276,13 @@ def shape_files(layout: Layout) -> list[Path]:
     """
     if not layout.shapes.is_dir():
         return []
-    return sorted(layout.shapes.glob("*.ttl"))
+    return _confined(sorted(layout.shapes.glob("*.ttl")), layout)
+
+
+def _confined(paths: list[Path], layout: Layout) -> list[Path]:
+    """Refuse any listed file that is a link out of the project or not a regular file."""
+    from ibmkg.io.policy import confine
+
+    for path in paths:
+        confine(path, layout.root, layout.relative(path).as_posix())
+    return paths

@@ -17,8 +17,11 @@ from typing import Any
 import click
 
 from ibmkg.cli._common import EXIT_CODES, Context
+from ibmkg.cli.curation import COMMANDS as CURATION_COMMANDS
 from ibmkg.cli.data import build, canon, export, reason, stats, table, validate
+from ibmkg.cli.publish import publish
 from ibmkg.cli.query import queries, query
+from ibmkg.cli.serve import serve
 from ibmkg.cli.site import site
 from ibmkg.errors import IbmkgError, InconsistentGraphError, InputError
 
@@ -78,7 +81,10 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
     ctx.obj = Context(root=root, debug=debug)
 
 
-for _command in (build, canon, export, queries, query, reason, site, stats, table, validate):
+for _command in (build, canon, export, publish, queries, query, reason, serve, site, stats,
+                 table, validate):
+    cli.add_command(_command)
+for _command in CURATION_COMMANDS:
     cli.add_command(_command)
 
 
@@ -88,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     :param argv: arguments (default: ``sys.argv[1:]``).
     :returns: the exit code.
     """
+    _exit_cleanly_on_signals()
     try:
         code = cli.main(args=argv, prog_name="ibmkg", standalone_mode=False)
     except click.ClickException as err:
@@ -99,6 +106,26 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as err:
         return err.exit_code
     return code if isinstance(code, int) else 0
+
+
+def _exit_cleanly_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`SystemExit`, so ``finally`` blocks run.
+
+    A killed ``ibmkg build`` then removes its staging folder and temporary files, and the
+    reasoner's Java child is killed by :mod:`subprocess` on the way out.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

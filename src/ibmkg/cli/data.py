@@ -21,33 +21,58 @@ _pass = click.make_pass_decorator(Context)
               default="none", show_default=True, help="pySHACL inference before validating.")
 @click.option("--check-shapes", is_flag=True,
               help="Also validate the shapes against SHACL-for-SHACL.")
+@click.option("--max-lines", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Print at most this many mistakes in full (text format).")
+@click.option("--report-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the full report when --max-lines cuts it "
+              "[default: build/validation-full.txt].")
 @_pass
 def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, inference: str,
-             check_shapes: bool) -> None:
-    """Validate the data (or the given data files) against shapes/ and the checks.
+             check_shapes: bool, max_lines: int, report_file: Path | None) -> None:
+    """Validate the project (or the given files, with the project's ontology, imports,
+    review and mappings) against shapes/, the closed vocabulary, literal forms and checks.
 
-    Prints one line per result with its study and file:line, then a summary; exits 1 when a
-    Violation (or, with --strict, any result) is found.
+    Prints one line per mistake with its study and file:line:column, then the counts per
+    severity; at most --max-lines in full, the rest in a report file. sh:conforms is false
+    whenever there is any result; the exit code is 1 only for a Violation (with --strict,
+    for any result). A broken shapes file is an input error (exit 2) before any data is read.
     """
-    from ibmkg.graph_io import load_dataset, load_project, load_turtle
-    from ibmkg.paths import import_files, shape_files
+    from ibmkg.graph_io import atomic_write, load_project
+    from ibmkg.paths import display_path, shape_files
     from ibmkg.queries import load_catalogue
-    from ibmkg.validation import format_report, validate_project, validate_shapes
+    from ibmkg.validation import (
+        format_report,
+        load_shapes,
+        validate_project,
+        validate_shapes,
+    )
+    from ibmkg.validation.context import load_in_context, only_in
+    from ibmkg.validation.shapes import check_shapes as refuse_broken_shapes
 
     layout = ctx.layout()
+    files = shape_files(layout)
+    shapes, shapes_index = load_shapes(files, display=[layout.relative(p).as_posix()
+                                                       for p in files])
+    refuse_broken_shapes(shapes, shapes_index)
     if paths:
-        data = load_dataset(layout.ontology, list(paths), layout=layout,
-                            imports=import_files(layout))
+        data, shown = load_in_context(layout, list(paths))
     else:
-        data = load_project(layout)
-    shapes = [t for p in shape_files(layout)
-              for t in load_turtle(p, display=layout.relative(p).as_posix())]
+        data, shown = load_project(layout), []
     report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
                               inference=inference)
+    if shown:
+        report = only_in(report, shown)
     if check_shapes:
         meta = validate_shapes(shapes)
         report.results = meta.results + report.results
-    click.echo(format_report(report, ReportFormat(fmt)))
+    chosen = ReportFormat(fmt)
+    if chosen is ReportFormat.TEXT and len(report.mistakes()) > max_lines:
+        target = report_file or layout.build / "validation-full.txt"
+        atomic_write(target, format_report(report, chosen) + "\n")
+        click.echo(format_report(report, chosen, max_lines=max_lines))
+        click.echo(f"full report: {display_path(target)}", err=True)
+    else:
+        click.echo(format_report(report, chosen))
     if not report.passes(strict=strict):
         fail(1)
 
@@ -119,18 +144,26 @@ def export(ctx: Context, fmt: str | None, output: Path | None, sign_key: Path | 
 def build(ctx: Context, out: Path | None, strict: bool, no_reason: bool) -> None:
     """Load, validate, reason, run every stored query and write all artifacts.
 
-    The new build replaces the old one only when complete; an input error leaves the old
-    build/ untouched. Exits 1 when the data does not conform.
+    The new build replaces the old one, in one atomic swap, only when complete and valid; an
+    input error or a kill leaves the old build/ untouched. Data that does not conform is
+    written to build.rejected/ (with its report) and build/ keeps the previous good build;
+    exits 1.
     """
     from ibmkg.build import build as run_build
     from ibmkg.progress import Progress
 
     layout = ctx.layout()
-    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason)
+    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason,
+                       strict=strict)
     click.echo(result.summary())
-    click.echo(f"written   {layout.relative(result.out).as_posix()}/")
-    if not result.ok(strict=strict):
+    shown = layout.relative(result.out).as_posix()
+    if result.rejected is not None:
+        rejected = layout.relative(result.rejected).as_posix()
+        click.echo(f"rejected  the data does not conform: {shown}/ keeps the previous good "
+                   f"build; this build and its report are in {rejected}/ "
+                   f"(see {rejected}/validation.txt)", err=True)
         fail(1)
+    click.echo(f"written   {shown}/")
 
 
 @click.command()

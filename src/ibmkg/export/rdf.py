@@ -64,7 +64,9 @@ def serialize(data: LoadedData, fmt: RdfFormat, *, context: Path | None = None,
                               header=generated_header(command))
     if fmt is RdfFormat.NTRIPLES:
         raw = pyoxigraph.serialize(set(data.triples()), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        lines = sorted(set((raw or b"").decode("utf-8").splitlines()))
+        # Split on "\n" only: str.splitlines() also splits on U+2028, U+0085, \x0b ...,
+        # which N-Triples writes raw inside literals.
+        lines = sorted(set((raw or b"").decode("utf-8").split("\n")) - {""})
         return "\n".join(lines) + ("\n" if lines else "")
     if fmt is RdfFormat.RDFXML:
         try:
@@ -94,3 +96,4 @@ def _jsonld(data: LoadedData, context: Path | None) -> str:
     if isinstance(nodes, list):
         nodes.sort(key=lambda node: json.dumps(node, sort_keys=True))
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
