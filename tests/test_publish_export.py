@@ -82,12 +82,17 @@ def test_signing_with_a_user_key(project_data: LoadedData, tmp_path: Path) -> No
 
     key = tmp_path / "id_rsa"
     key.write_text(format_key(RSA.generate(2048).export_key("PEM", pkcs=8).decode()))
-    records = finding_nanopubs(project_data.triples(), created="2026-11-30T00:00:00Z",
+    study = project_data.graph("https://w3id.org/ibmkg/study/dalakas-1997").triples
+    header = [t for t in project_data.graph("https://w3id.org/ibmkg/ontology/").triples
+              if t.subject == pyoxigraph.NamedNode("https://w3id.org/ibmkg/ontology/")]
+    records = finding_nanopubs([*study, *header], created="2026-11-30T00:00:00Z",
                                sign_key=key, orcid="https://orcid.org/0000-0000-0000-0000",
                                name="Test Curator")
-    text = nanopub_trig(records[:2], command="test")
+    assert len(records) == 3  # Dalakas et al. 1997 has three findings
+    text = nanopub_trig(records, command="test")
+    assert "creativecommons.org/licenses/by/4.0" in text
     assert "hasSignature" in text
-    assert len(verify(text)) == 2
+    assert len(verify(text)) == 3
     forged = text.replace("hasSignature \"", "hasSignature \"AAAA", 1)
     with pytest.raises(NanopubError):
         verify(forged)

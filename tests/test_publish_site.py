@@ -143,14 +143,14 @@ def test_pictures_are_svg_with_a_title_and_description(built_site: BuiltSite) ->
 
 
 def test_void_and_dcat_conform_to_the_shape_written_from_the_specs(
-        built_site: BuiltSite) -> None:
+        built_site: BuiltSite, project_data: LoadedData) -> None:
     text = (built_site.out / ".well-known" / "void").read_text("utf-8")
     assert text == (built_site.out / "downloads" / "void.ttl").read_text("utf-8")
     data = to_rdflib_graph(pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE))
     shapes = to_rdflib_graph(dataset_shape())
     conforms, _, report = shacl_validate(data, shacl_graph=shapes)
     assert conforms, report
-    assert "void:triples 4689" in text
+    assert f"void:triples {len(set(project_data.triples()))} ;" in text
     size = (built_site.out / "downloads/kg.ttl").stat().st_size
     assert f'dcat:byteSize "{size}"^^xsd:nonNegativeInteger' in text
 
@@ -173,18 +173,12 @@ def pyshacl_message() -> object:
     return SH.resultMessage
 
 
-def test_kg_jsonld_uses_curies_and_reads_back_to_kg_nt(built_site: BuiltSite) -> None:
-    downloads = built_site.out / "downloads"
-    document = json.loads((downloads / "kg.jsonld").read_text("utf-8"))
-    text = json.dumps(document)
+def test_downloaded_kg_jsonld_uses_curies(built_site: BuiltSite) -> None:
+    # the round trip to kg.nt is proven on the build's kg.jsonld in test_publish_export.py
+    text = (built_site.out / "downloads" / "kg.jsonld").read_text("utf-8")
     assert '"hasArm": "study:foreman-2017/arm-ivig"' in text
     assert '"https://w3id.org/ibmkg/study/foreman-2017/arm-ivig"' not in text
-    expanded = to_rdflib_graph(jsonld.expand_to_triples(document))
-    nt = to_rdflib_graph(pyoxigraph.parse((downloads / "kg.nt").read_bytes(),
-                                          format=pyoxigraph.RdfFormat.N_TRIPLES))
-    assert isomorphic(expanded, nt)
-    confidences = {o for _, p, o in expanded if str(p).endswith("/sssom/confidence")}
-    assert confidences and all("E" not in str(o) for o in confidences)
+    assert '"@value": "0.6"' in text
 
 
 def test_content_negotiation_rules_cover_every_variant(built_site: BuiltSite) -> None:

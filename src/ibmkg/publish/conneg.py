@@ -212,12 +212,14 @@ def htaccess(*, target_base: str = "", command: str = "ibmkg site") -> str:
     return "\n".join(lines) + "\n"
 
 
-def nginx_conf(*, root: str = "/srv/ibmkg/site", command: str = "ibmkg site") -> str:
+def nginx_conf(*, root: str = "/srv/ibmkg/site", listen: str = "127.0.0.1:8080",
+               command: str = "ibmkg site") -> str:
     """An nginx snippet implementing :func:`choose` and :func:`target`.
 
     The two ``map`` blocks go in the ``http`` context, the ``server`` block is an example.
 
     :param root: the folder the site is copied to.
+    :param listen: the address and port of the example server.
     :param command: the command named in the header comment.
     :returns: the configuration text.
 
@@ -232,7 +234,7 @@ def nginx_conf(*, root: str = "/srv/ibmkg/site", command: str = "ibmkg site") ->
         "# (rules of ibmkg.publish.conneg; the same as .htaccess and the Python app).",
         "map $http_accept $ibmkg_accept_ext {", "    default .html;", *accept, "}",
         "map $arg_format $ibmkg_ext {", "    default $ibmkg_accept_ext;", *fmt, "}",
-        "server {", "    listen 127.0.0.1:8080;", f"    root {root};",
+        "server {", f"    listen {listen};", f"    root {root};",
         "    index index.html;", "    charset utf-8;",
         "    charset_types text/turtle application/ld+json application/n-triples "
         "application/rdf+xml image/svg+xml;",
@@ -242,7 +244,7 @@ def nginx_conf(*, root: str = "/srv/ibmkg/site", command: str = "ibmkg site") ->
         "        try_files $uri @ibmkg_conneg;", "    }",
         "    location @ibmkg_conneg {",
         f'        if ($uri ~ "\\.({_extension_pattern()})$") {{ return 404; }}',
-        '        if ($uri ~ "^(.*/)$") { return 303 $1index$ibmkg_ext; }',
-        "        return 303 $uri$ibmkg_ext;", "    }", "}",
+        '        if ($uri ~ "^(?<ibmkg_dir>.*/)$") { return 303 ${ibmkg_dir}index${ibmkg_ext}; }',
+        "        return 303 ${uri}${ibmkg_ext};", "    }", "}",
     ]
     return "\n".join(lines) + "\n"

@@ -105,13 +105,21 @@ def ontology_html(path: Path) -> str:
     return found
 
 
+def _nested_class_expressions(triples: list[pyoxigraph.Triple]) -> bool:
+    """Whether an RDF list item is itself anonymous (what pyLODE 3.4 cannot render)."""
+    first = f"{PREFIXES['rdf']}first"
+    return any(t.predicate.value == first and isinstance(t.object, pyoxigraph.BlankNode)
+               for t in triples)
+
+
 def _document(triples: list[pyoxigraph.Triple]) -> str:
     ont_pub = _pylode()
-    try:
-        return str(ont_pub(ontology=to_rdflib_graph(triples)).make_html())
-    except (TypeError, ValueError, KeyError, AttributeError) as err:
-        log.info("pyLODE failed on the full ontology (%s); retrying without anonymous class "
-                 "axioms", err)
+    if not _nested_class_expressions(triples):  # else skip an attempt known to fail
+        try:
+            return str(ont_pub(ontology=to_rdflib_graph(triples)).make_html())
+        except (TypeError, ValueError, KeyError, AttributeError) as err:
+            log.info("pyLODE failed on the full ontology (%s); retrying without anonymous "
+                     "class axioms", err)
     blank = {t.object for t in triples if t.predicate.value in _AXIOMS
              and isinstance(t.object, pyoxigraph.BlankNode)}
     kept = [t for t in triples if not (t.predicate.value in _AXIOMS and t.object in blank)]
