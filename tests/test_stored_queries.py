@@ -78,6 +78,7 @@ OTHER_TESTED = {
     "studies-by-outcome", "concomitant-immunotherapy", "outcome-measure-usage",
     "patients-by-design", "patient-totals", "weakness-frequency", "evidence-by-design",
     "review-summary", "evidence-level", "studies-by-external-term", "findings-by-phenotype",
+    "comparator-proportions",
     # federated: run offline against a local endpoint in test_federated.py
     "wikidata-disease-xrefs", "wikidata-mesh-xrefs",
 }
@@ -229,6 +230,19 @@ def test_evidence_by_design(store: Store) -> None:
         ("crossover trial", "2", "2", "0", "2"),
         ("parallel-group trial", "1", "1", "0", "1"),
         ("single-group trial", "1", "1", "0", "1"),
+    ]
+
+
+def test_comparator_proportions(store: Store) -> None:
+    """Both proportions of a comparison, and the comparator arm where it is one (audit)."""
+    table = run(store, "comparator-proportions")
+    assert cells(table, "label", "proportion", "comparator_proportion", "comparison_group",
+                 "comparator_patients") == [
+        ("Dalakas et al. 2001", "0.5", "0", "the prednisone-only group", "17"),
+        ("Dalakas et al. 2001", "", "", "those receiving prednisone alone", "17"),
+        ("Foreman et al. 2017", "0.83", "0", "those with shorter course", ""),
+        ("Foreman et al. 2017", "", "", "non-responders", ""),
+        ("Zschüntzsch et al. 2012", "", "", "corticosteroids alone", ""),
     ]
 
 
