@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 import w3c_shacl
 from ibmkg.graph_io import LoadedData, load_project, load_turtle, parse_turtle
 from ibmkg.paths import default_layout, shape_files
-from ibmkg.validation import ValidationReport, validate
+from ibmkg.validation import ValidationReport, ValidationResult, validate
 from ibmkg.validation.compile_sparql import NotCompilable, rewrite_select
-from ibmkg.validation.compiled import compile_shapes, validate_compiled
+from ibmkg.validation.compiled import compile_shapes, run_compiled, validate_compiled
 from test_shapes import FIXTURES, Fixture, _as_data, _base, _broken, _owners
 
 Row = tuple[str, str | None, str | None, str, str, str]
@@ -245,3 +245,23 @@ def test_exists_in_a_filter_is_decorrelated() -> None:
                            "FILTER (?v < 1 || EXISTS { $this <urn:p> ?b . FILTER (?b != ?a) "
                            "?b <urn:n> ?v }) }", "?this a <urn:C> .")
     assert "EXISTS" not in query and "OPTIONAL" in query
+
+
+def _pyshacl_fallback(triples: list[pyoxigraph.Triple], shapes: list[pyoxigraph.Triple], *,
+                      inference: str = "none") -> list[tuple[ValidationResult, str | None]]:
+    report = validate(_as_data(triples, "data"), shapes, inference=inference)
+    return [(r, None) for r in report.results]
+
+
+def test_run_compiled_is_the_same_engine(project: LoadedData,
+                                         shapes: list[pyoxigraph.Triple]) -> None:
+    """The engine-adapter entry point (for ``Engine.COMPILED``) gives validate_compiled's rows."""
+    fallback_shapes = [*shapes, *parse_turtle("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <http://ex/S> sh:targetClass <https://w3id.org/ibmkg/ontology/Arm> ;
+            sh:property [ sh:path <http://ex/q> ;
+                sh:qualifiedValueShape [ sh:class <http://ex/D> ] ; sh:qualifiedMinCount 1 ] .""")]
+    for shape_set in (shapes, fallback_shapes):
+        engine = {r for r, _ in run_compiled(project.triples(), shape_set,
+                                             fallback=_pyshacl_fallback)}
+        assert rows(ValidationReport(list(engine))) == rows(validate_compiled(project, shape_set))
+    assert any("Qualified" in r[3] for r in rows(ValidationReport(list(engine))))

@@ -16,7 +16,7 @@ Specification: https://www.w3.org/TR/shacl/
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ import pyoxigraph
 
 from ibmkg.graph_io import LoadedData
 from ibmkg.namespaces import PREFIXES
+from ibmkg.source_index import SourceIndex
 from ibmkg.validation import (
     Severity,
     ValidationReport,
@@ -40,7 +41,8 @@ from ibmkg.validation.evaluate import DataIndex, Raw, evaluate_shape
 if TYPE_CHECKING:
     from ibmkg.queries import StoredQuery
 
-__all__ = ["CompiledPlan", "compile_shapes", "validate_compiled", "validate_project_compiled"]
+__all__ = ["CompiledPlan", "compile_shapes", "run_compiled", "validate_compiled",
+           "validate_project_compiled"]
 
 _TARGET_PROPS = frozenset(SH + p for p in ("targetClass", "targetNode", "targetSubjectsOf",
                                            "targetObjectsOf", "target"))
@@ -300,3 +302,49 @@ def validate_project_compiled(data: LoadedData, shapes: Iterable[pyoxigraph.Trip
         extra = check_results(EmbeddedStore.from_data(data), check_list, data.index)
         report.results = sorted(report.results + extra, key=_result_key)
     return report
+
+
+#: What an engine returns at the level of ``ibmkg.validation``'s engine dispatch: each result
+#: (not yet located) with the IRI of the nearest named ancestor of a blank focus node.
+EngineResults = list[tuple[ValidationResult, str | None]]
+
+
+def run_compiled(data: Iterable[pyoxigraph.Triple], shapes: Iterable[pyoxigraph.Triple], *,
+                 inference: str = "none",
+                 fallback: Callable[..., EngineResults]) -> EngineResults:
+    """The compiled engine with the calling convention of an engine adapter (``run_pyshacl``).
+
+    :param data: the data graph (ontology included when ``sh:class`` needs it).
+    :param shapes: the shapes graph.
+    :param inference: anything but ``none`` hands the whole validation to ``fallback``.
+    :param fallback: the reference engine, ``fallback(triples, shapes, inference=...)``, run
+        on the shapes that do not compile (their targets only).
+    :returns: each result (without file and line) with its blank focus node's named anchor.
+
+    >>> from ibmkg.graph_io import parse_turtle
+    >>> shapes = parse_turtle('''@prefix sh: <http://www.w3.org/ns/shacl#> .
+    ... <http://ex/S> sh:targetNode <http://ex/a> ; sh:property [ sh:path <http://ex/p> ;
+    ...     sh:minCount 1 ] .''')
+    >>> [(r.focus, anchor) for r, anchor in run_compiled([], shapes, fallback=print)]
+    [('http://ex/a', None)]
+    """
+    triples = list(data)
+    shape_list = list(shapes)
+    if inference != "none":
+        return fallback(triples, shape_list, inference=inference)
+    plan = compile_shapes(shape_list)
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
+    index = DataIndex(triples, store, plan.backwards())
+    parents = _blank_parents(triples)
+    empty = LoadedData((), SourceIndex())
+    found: EngineResults = []
+    for shape in plan.compiled:
+        for raw in evaluate_shape(shape, index):
+            result = _result(raw, plan.shapes, empty, parents)
+            anchor = _anchor(parents, raw.focus) if result.focus.startswith("_:") else None
+            found.append((result, anchor))
+    if plan.fallback:
+        found += fallback(triples, _without_targets(plan.shapes,
+                                                    [s.node for s in plan.compiled]))
+    return list(dict.fromkeys(found))
