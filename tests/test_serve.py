@@ -41,7 +41,7 @@ _LAYOUT = Layout(TESTS.parent)
 #: Stored queries the server runs locally: all but the federated and the inferred ones.
 LOCAL = sorted(name for name, q in load_catalogue(_LAYOUT.queries).items()
                if not q.federated and not q.inferred and not q.is_check)
-EXPECTED_LOCAL = 18
+EXPECTED_LOCAL = 19
 BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 RES = "{http://www.w3.org/2005/sparql-results#}"
 
