@@ -168,11 +168,14 @@ def _alternation(variant: Variant) -> str:
     return "|".join(name.replace("-", "\\-") for name in variant.names)
 
 
-def htaccess(*, target_base: str = "", command: str = "ibmkg site") -> str:
+def htaccess(*, target_base: str = "", rewrite_base: str = "/",
+             command: str = "ibmkg site") -> str:
     """Apache rules implementing :func:`choose` and :func:`target` (mod_rewrite, w3id style).
 
     :param target_base: prefix of the redirect targets: empty for the site's own folder, or
         the absolute URL of the site (``https://example.org/ibmkg/``) for a w3id.org entry.
+    :param rewrite_base: the URL path of the site's folder (relative targets only; without
+        it Apache would put the folder's file-system path into the ``Location``).
     :param command: the command named in the header comment.
     :returns: the ``.htaccess`` text.
 
@@ -189,6 +192,8 @@ def htaccess(*, target_base: str = "", command: str = "ibmkg site") -> str:
         name = path.rsplit("/", 1)[-1]
         lines += [f'<Files "{name}">', f"  ForceType {media}", "</Files>"]
     lines += ["Header always append Vary Accept", "RewriteEngine on"]
+    if not target_base:
+        lines.append(f"RewriteBase {rewrite_base}")
 
     def rules(condition: str, variant: Variant) -> list[str]:
         out = []

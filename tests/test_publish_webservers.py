@@ -1,9 +1,10 @@
-"""The generated nginx rules, run by a real nginx, answer exactly as ``site_app`` does.
+"""The generated nginx and Apache rules, run by real servers, answer exactly as ``site_app``.
 
-Debian's nginx is started on a free loopback port with the snippet ``ibmkg site`` writes
-(inside a minimal ``nginx.conf``), and stopped by its PID. Every request of a table is sent
-to it and to ``ibmkg site --serve``; status, ``Location`` and media type must agree. Without
-nginx the test is skipped, and with ``CI=true`` it fails.
+Debian's nginx (with the snippet ``ibmkg site`` writes, inside a minimal ``nginx.conf``) and
+Debian's Apache httpd (serving the site folder with its generated ``.htaccess``) are started
+on free loopback ports and stopped by their PIDs. Every request of a table is sent to them
+and to ``ibmkg site --serve``; status, ``Location`` and media type must agree. Without the
+servers the tests are skipped, and with ``CI=true`` they fail.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +26,8 @@ from ibmkg.publish.conneg import nginx_conf
 from site_fixtures import BuiltSite, Served, free_port, missing
 
 NGINX = os.environ.get("IBMKG_NGINX", "/usr/sbin/nginx")
+APACHE = os.environ.get("IBMKG_APACHE", "/usr/sbin/apache2")
+APACHE_MODULES = os.environ.get("IBMKG_APACHE_MODULES", "/usr/lib/apache2/modules")
 
 #: (path, Accept) pairs sent to both servers.
 REQUESTS = [
@@ -96,6 +100,64 @@ def nginx(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> It
         if process.poll() is None:
             os.kill(process.pid, signal.SIGTERM)
             process.wait(timeout=10)
+
+
+def _wait(process: subprocess.Popen[bytes], base: str, name: str) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        if process.poll() is not None:
+            err = process.stderr.read().decode() if process.stderr else ""
+            pytest.fail(f"{name} exited: {err}")
+        try:
+            _ask(base, "/style.css", None)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{name} did not answer within 20 s")
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def apache(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (Path(APACHE).is_file() or shutil.which(APACHE)):
+        missing(f"{APACHE} is not installed (apt-get install apache2)")
+    prefix = tmp_path_factory.mktemp("apache")
+    port = free_port()
+    # Apache will not serve as root: as root it drops to nobody, which must read the site.
+    public = Path(tempfile.mkdtemp(prefix="ibmkg-apache-site-"))
+    public.chmod(0o755)
+    site = public / "site"
+    shutil.copytree(built_site.out, site)
+    user = "User nobody\nGroup nogroup\n" if os.geteuid() == 0 else ""
+    modules = "\n".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so"
+                         for name in ("mpm_prefork", "authz_core", "mime", "dir", "rewrite",
+                                      "headers"))
+    (prefix / "httpd.conf").write_text(
+        f"{modules}\nServerRoot {prefix}\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\n"
+        f"PidFile {prefix}/httpd.pid\nErrorLog {prefix}/error.log\nLogLevel warn\n"
+        f"{user}DefaultRuntimeDir {prefix}\n"
+        f"TypesConfig /dev/null\nDocumentRoot {site}\n"
+        f'<Directory "{site}">\n  AllowOverride All\n  Require all granted\n'
+        "</Directory>\n", encoding="utf-8")
+    env = {**os.environ, "APACHE_RUN_DIR": str(prefix)}
+    process = subprocess.Popen([APACHE, "-X", "-f", str(prefix / "httpd.conf")], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(process, base, "apache2")
+        yield base
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        shutil.rmtree(public, ignore_errors=True)
+
+
+@pytest.mark.parametrize(("path", "accept"), REQUESTS)
+def test_apache_with_the_htaccess_and_the_python_app_give_the_same_answer(
+        apache: str, site_server: Served, path: str, accept: str | None) -> None:
+    expected = _ask(site_server.base, path, accept)
+    assert _ask(apache, path, accept) == expected
 
 
 @pytest.mark.parametrize(("path", "accept"), REQUESTS)
