@@ -71,7 +71,7 @@ class Row:
 def worker(engine: str, files: list[Path]) -> None:
     """Reason once and print the figures as JSON (runs in a child process)."""
     from ibmkg.reasoning import Engine, reason
-    from ibmkg.reasoning_input import load_inputs
+    from ibmkg.reasoning.inputs import load_inputs
 
     ontology = ROOT / "ontology" / "ibmkg.ttl"
     result = reason(ontology, files, engine=Engine(engine))

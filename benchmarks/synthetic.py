@@ -83,15 +83,16 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def study_turtle(index: int, rng: random.Random) -> str:
+def study_turtle(index: int, rng: random.Random, design: Design | None = None) -> str:
     """The Turtle text of one synthetic study.
 
     :param index: the study number (used in its IRIs).
     :param rng: the random source.
+    :param design: the design (by default one drawn uniformly).
     :returns: the file's text.
     """
     slug = f"synthetic-{index:05d}"
-    design = rng.choice(DESIGNS)
+    design = design or rng.choice(DESIGNS)
     patients = 1 if design.cls == "CaseReport" else rng.randint(3, 40)
     s, p = f"<https://w3id.org/ibmkg/study/{slug}/", f"<https://w3id.org/ibmkg/publication/{slug}/"
     lines = [f"# SYNTHETIC study {index} for benchmarks (benchmarks/synthetic.py): not real data.",

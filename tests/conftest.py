@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 import virtuoso_server
@@ -30,6 +31,9 @@ from ibmkg.store.embedded import EmbeddedStore
 TESTS = Path(__file__).parent
 FIXTURE_ROOT = TESTS / "data" / "project"
 PROJECT_ROOT = find_root(TESTS)
+
+#: Fixtures of the publication tests (the built site, its server, Chromium).
+pytest_plugins = ["site_fixtures"]
 
 #: The backends every compliance test runs on.
 BACKENDS = ("embedded", "virtuoso")
@@ -117,3 +121,22 @@ def fixture_store(request: pytest.FixtureRequest, fixture_data: LoadedData) -> S
 def embedded_fixture_store(fixture_data: LoadedData) -> EmbeddedStore:
     """The fixture project in the embedded store: the reference for cross-backend checks."""
     return EmbeddedStore.from_data(fixture_data)
+
+
+@pytest.fixture(scope="session")
+def hermit_inferences(tmp_path_factory: pytest.TempPathFactory) -> list[pyoxigraph.Triple]:
+    """HermiT's inferences over the real project, computed once per test run.
+
+    HermiT needs Java: without it this skips, except in CI (``CI=true``), where it fails.
+    """
+    from ibmkg.paths import default_layout, kg_files
+    from ibmkg.reasoning import Engine, ensure_inferred, find_java
+
+    if find_java() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Java runtime: HermiT cannot run", pytrace=False)
+        pytest.skip("no Java runtime: HermiT cannot run")
+    layout = default_layout()
+    path = tmp_path_factory.mktemp("inferred") / "inferred.ttl"
+    triples, _ = ensure_inferred(layout.ontology, kg_files(layout), path, engine=Engine.HERMIT)
+    return list(triples)

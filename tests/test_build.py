@@ -35,7 +35,7 @@ def triples_of(path: Path, fmt: pyoxigraph.RdfFormat) -> set[pyoxigraph.Triple]:
 def test_fixture_build(project: Layout, fixture_data: LoadedData) -> None:
     result = build(project, reason=False)
     out = project.build
-    assert result.ok() and result.studies == 2 and result.triples == 51
+    assert result.ok() and result.studies == 2 and result.triples == 54
     assert {p.name for p in out.iterdir()} >= ARTIFACTS
     union = set(fixture_data.triples())
     for name, fmt in (("kg.ttl", pyoxigraph.RdfFormat.TURTLE),
@@ -56,7 +56,7 @@ def test_fixture_build(project: Layout, fixture_data: LoadedData) -> None:
 
 def test_summary(project: Layout) -> None:
     summary = build(project, reason=False).summary().splitlines()
-    assert summary[:3] == ["studies   2", "triples   51",
+    assert summary[:3] == ["studies   2", "triples   54",
                            "shacl     conforms: 0 violation(s), 0 warning(s), 0 info(s)"]
     assert "query     studies                              2 row(s)" in summary
     assert "query     mondo-federated                      skipped  (federated)" in summary

@@ -88,7 +88,7 @@ def test_rdf_format_from_path() -> None:
 
 def test_stats(fixture_data: LoadedData) -> None:
     stats = compute_stats(fixture_data)
-    assert (stats.studies, stats.triples) == (2, 51)
+    assert (stats.studies, stats.triples) == (2, 54)
     assert stats.classes["https://w3id.org/ibmkg/ontology/RandomizedControlledTrial"] == 1
     assert "studies    2" in stats.text()
 

@@ -19,7 +19,6 @@ from rdflib.compare import isomorphic
 
 from ibmkg.cli import cli
 from ibmkg.errors import InconsistentGraphError, ReasoningError
-from ibmkg.explanations import DEFINITIONS
 from ibmkg.graph_io import SourceGraph, load_project
 from ibmkg.paths import Layout, find_root, kg_files
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
@@ -34,6 +33,7 @@ from ibmkg.reasoning import (
     reason,
     write_inferred,
 )
+from ibmkg.reasoning.explanations import DEFINITIONS
 from ibmkg.store.embedded import EmbeddedStore
 
 ROOT = find_root(Path(__file__).parent)
@@ -66,7 +66,7 @@ EXPECTED: dict[str, set[str]] = {
     "StudyWithConcomitantImmunotherapy": {"amato-1994", "dobloug-2012", "dalakas-1997",
                                           "dalakas-2001", "zschuntzsch-2012", "soueidan-1993"},
     "StudyReportingImprovement": ALL - {"zschuntzsch-2012"},
-    # Foreman's improvement is investigator-judged, so it is not "only subjective"
+    # Foreman's improvement has no stated basis (audit), so it is not "only subjective"
     "StudyReportingOnlySubjectiveImprovement": {"amato-1994", "dobloug-2012", "walter-2000"},
 }
 #: Classes that have no member among the letter's studies, and why (the fixture covers them).
@@ -208,7 +208,7 @@ def test_every_inference_is_justified_by_asserted_facts(real: ReasoningResult) -
     ("walter-2000", "PlaceboControlledStudy", ["Placebo period", "placebo"]),
     ("walter-2000", "StudyReportingOnlySubjectiveImprovement",
      ["patient-reported", "no effect", "closure axiom: hasFinding only {"]),
-    ("foreman-2017", "StudyReportingImprovement", ["investigator judgement"]),
+    ("foreman-2017", "StudyReportingImprovement", ["basis not stated"]),
     ("dalakas-1997", "RandomisedControlledTrial",
      ["crossover trial", "isRandomised true", "Placebo period"]),
     ("recher-2012", "UncontrolledStudy", ["case report implies isControlled false"]),
@@ -398,15 +398,30 @@ def test_rl_cannot_infer_universal_restrictions(fixture_rl: ReasoningResult) -> 
     assert [n for n in fixture_rl.notes if "universal restriction" in n]
 
 
-def test_without_java_auto_falls_back_with_one_note(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_java_auto_uses_the_fast_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(JAVA_ENV, "/nonexistent/java")
     assert find_java() is None
     result = reason(ONTOLOGY, [CLASSES_FIXTURE], engine=Engine.AUTO)
-    assert result.engine is Engine.OWLRL
+    assert result.engine is Engine.FAST
     [note] = result.notes
-    assert note.startswith("Java not found") and "universal restriction" in note
+    assert note.startswith("engine fast") and "--engine hermit" in note
     with pytest.raises(ReasoningError, match="Java"):
         reason(ONTOLOGY, [CLASSES_FIXTURE], engine=Engine.HERMIT)
+
+
+def test_auto_falls_back_when_the_fast_classifier_cannot_decide(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(JAVA_ENV, "/nonexistent/java")
+    ontology = tmp_path / "ibmkg.ttl"
+    ontology.write_text(ONTOLOGY.read_text(encoding="utf-8") + "\nibmkg:hasArm a "
+                        "<http://www.w3.org/2002/07/owl#TransitiveProperty> .\n",
+                        encoding="utf-8")
+    result = reason(ontology, [CLASSES_FIXTURE], engine=Engine.AUTO)
+    assert result.engine is Engine.OWLRL
+    assert result.notes[0].startswith("the fast classifier cannot decide this input")
+    assert "TransitiveProperty" in result.notes[0]
+    with pytest.raises(ReasoningError, match="TransitiveProperty"):
+        reason(ontology, [CLASSES_FIXTURE], engine=Engine.FAST)
 
 
 # --- the command line -------------------------------------------------------------------
@@ -427,11 +442,10 @@ def test_cli_reason_without_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     root = _copy_project(tmp_path, [CLASSES_FIXTURE])
     run = CliRunner().invoke(cli, ["--root", str(root), "reason", "--format", "json"])
     assert run.exit_code == 0, run.output
-    [said] = [line for line in run.stderr.splitlines() if "Java" in line]
-    assert said.startswith("note: Java not found")
-    assert '"engine": "owlrl"' in run.stdout
+    assert not [line for line in run.stderr.splitlines() if "Java" in line]
+    assert '"engine": "fast"' in run.stdout
     written = (root / "build" / "inferred.ttl").read_text(encoding="utf-8")
-    assert written.splitlines()[:2] == [HEADER, "# Engine: owlrl"]
+    assert written.splitlines()[:2] == [HEADER, "# Engine: fast"]
 
 
 @pytest.mark.java
@@ -451,3 +465,78 @@ def test_cli_query_inferred_reasons_once(java: str, tmp_path: Path) -> None:
     assert second.stdout == first.stdout
     assert "closed world" not in second.stderr, "a current build/inferred.ttl is reused"
     assert inferred.stat().st_mtime_ns == stamp
+
+
+# --- two engines, one suite: the fast classifier must classify exactly as HermiT --------
+
+#: Synthetic studies (benchmarks/synthetic.py) compared here; `make bench` compares 1,000.
+SYNTHETIC_SAMPLE = 24
+
+
+def _same_classification(fast: ReasoningResult, hermit: ReasoningResult) -> None:
+    assert fast.engine is Engine.FAST and hermit.engine is Engine.HERMIT
+    assert set(fast.inferred_triples) == set(hermit.inferred_triples)
+    assert {s: [(t.class_iri, t.justification) for t in types]
+            for s, types in fast.inferred.items()} == {
+        s: [(t.class_iri, t.justification) for t in types]
+        for s, types in hermit.inferred.items()}
+
+
+@pytest.mark.java
+def test_fast_classifier_equals_hermit_on_the_real_graph(real: ReasoningResult) -> None:
+    fast = reason(ONTOLOGY, kg_files(Layout(ROOT)), engine=Engine.FAST)
+    _same_classification(fast, real)
+    assert len(fast.inferred_triples) > 100
+
+
+@pytest.mark.java
+def test_fast_classifier_equals_hermit_on_the_fixture(fixture_hermit: ReasoningResult) -> None:
+    _same_classification(reason(ONTOLOGY, [CLASSES_FIXTURE], engine=Engine.FAST),
+                         fixture_hermit)
+
+
+@pytest.mark.java
+def test_fast_classifier_equals_hermit_on_synthetic_studies(java: str, tmp_path: Path) -> None:
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("synthetic",
+                                                  ROOT / "benchmarks" / "synthetic.py")
+    assert spec is not None and spec.loader is not None
+    synthetic = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = synthetic
+    spec.loader.exec_module(synthetic)
+    files = synthetic.generate(SYNTHETIC_SAMPLE, tmp_path, seed=13)
+    hermit = reason(ONTOLOGY, files, engine=Engine.HERMIT)
+    fast = reason(ONTOLOGY, files, engine=Engine.FAST)
+    _same_classification(fast, hermit)
+    assert len(fast.inferred) == SYNTHETIC_SAMPLE
+
+
+@pytest.mark.parametrize("name", sorted(INCONSISTENT))
+def test_fast_classifier_finds_the_same_inconsistencies(name: str) -> None:
+    individual, axiom = INCONSISTENT[name]
+    with pytest.raises(InconsistentGraphError) as caught:
+        reason(ONTOLOGY, [DATA / name], engine=Engine.FAST)
+    assert caught.value.individuals == [individual]
+    assert axiom in caught.value.axioms
+    assert "(fast)" in str(caught.value)
+
+
+def test_fast_classifier_reproduces_the_expected_fixture_classes() -> None:
+    fast = reason(ONTOLOGY, [CLASSES_FIXTURE], engine=Engine.FAST)
+    members = _members(fast, FX)
+    for study, classes in FIXTURE_EXPECTED.items():
+        assert {c for c in DEFINITIONS if study in members[c]} == classes, study
+
+
+def test_cli_reason_engine_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(JAVA_ENV, "/nonexistent/java")
+    root = _copy_project(tmp_path, [CLASSES_FIXTURE])
+    fast = CliRunner().invoke(cli, ["--root", str(root), "reason", "--engine", "fast",
+                                    "--format", "json"])
+    assert fast.exit_code == 0, fast.output
+    assert '"engine": "fast"' in fast.stdout
+    hermit = CliRunner().invoke(cli, ["--root", str(root), "reason", "--engine", "hermit"])
+    assert hermit.exit_code == 3
+    assert "HermiT needs Java" in hermit.stderr

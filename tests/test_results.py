@@ -1,4 +1,7 @@
-"""Printing query rows: for people (table, md) and for programs (csv, tsv, json)."""
+"""Printing query rows: for people (table, md) and plain cells (csv, tsv, json-rows).
+
+The W3C result formats are tested in test_sparql_results.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from ibmkg.export.results import display, format_results, json_value
+from ibmkg.export.results import display, format_plain, format_results, json_value
 from ibmkg.formats import ResultFormat
 from ibmkg.store.base import IRI, BlankNodeId, LangString, ResultTable, TypedLiteral
 
@@ -41,23 +44,23 @@ def test_markdown_escapes_pipes() -> None:
 
 
 def test_csv_is_parseable_and_full() -> None:
-    rows = list(csv.reader(io.StringIO(format_results(TABLE, ResultFormat.CSV))))
+    rows = list(csv.reader(io.StringIO(format_plain(TABLE, ResultFormat.CSV))))
     assert rows[1] == [str(STUDY), "Dalakas | 2001", "19", "0.50", "true", "a\tb\nc"]
     assert rows[2] == [str(ODD), "x,y", "", "12", "false", "2001"]
 
 
 def test_tsv_escapes_tabs_and_newlines() -> None:
-    lines = format_results(TABLE, ResultFormat.TSV).splitlines()
+    lines = format_plain(TABLE, ResultFormat.TSV).splitlines()
     assert len(lines) == 3
     assert lines[1].split("\t")[-1] == "a\\tb\\nc"
 
 
 def test_json_types() -> None:
-    rows = json.loads(format_results(TABLE, ResultFormat.JSON))
+    rows = json.loads(format_results(TABLE, ResultFormat.JSON_ROWS))
     assert rows[0] == {"study": str(STUDY), "label": "Dalakas | 2001", "n": 19, "effect": 0.5,
                        "blinded": True, "note": "a\tb\nc"}
     assert rows[1]["n"] is None and rows[1]["effect"] == 12 and rows[1]["blinded"] is False
-    assert format_results(ResultTable(("a",), []), ResultFormat.JSON) == "[]"
+    assert format_results(ResultTable(("a",), []), ResultFormat.JSON_ROWS) == "[]"
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from ibmkg.graph_io import LoadedData, SourceGraph
-from ibmkg.paths import default_layout, kg_files
+from ibmkg.paths import default_layout
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
 from ibmkg.store.base import ResultTable, Store
 from ibmkg.store.embedded import EmbeddedStore
@@ -77,6 +78,7 @@ OTHER_TESTED = {
     "studies-by-outcome", "concomitant-immunotherapy", "outcome-measure-usage",
     "patients-by-design", "patient-totals", "weakness-frequency", "evidence-by-design",
     "review-summary", "evidence-level", "studies-by-external-term", "findings-by-phenotype",
+    "comparator-proportions",
     # federated: run offline against a local endpoint in test_federated.py
     "wikidata-disease-xrefs", "wikidata-mesh-xrefs",
 }
@@ -223,11 +225,24 @@ def test_evidence_by_design(store: Store) -> None:
     assert cells(table, "label", "studies", "any_improvement", "objective_improvement",
                  "no_effect") == [
         ("case report", "1", "1", "1", "0"),
-        ("case series", "3", "3", "2", "0"),
+        ("case series", "3", "3", "1", "0"),  # Soueidan: CK scope not stated (audit)
         ("case-control study", "2", "1", "0", "2"),
         ("crossover trial", "2", "2", "0", "2"),
         ("parallel-group trial", "1", "1", "0", "1"),
         ("single-group trial", "1", "1", "0", "1"),
+    ]
+
+
+def test_comparator_proportions(store: Store) -> None:
+    """Both proportions of a comparison, and the comparator arm where it is one (audit)."""
+    table = run(store, "comparator-proportions")
+    assert cells(table, "label", "proportion", "comparator_proportion", "comparison_group",
+                 "comparator_patients") == [
+        ("Dalakas et al. 2001", "0.5", "0", "the prednisone-only group", "17"),
+        ("Dalakas et al. 2001", "", "", "those receiving prednisone alone", "17"),
+        ("Foreman et al. 2017", "0.83", "0", "those with shorter course", ""),
+        ("Foreman et al. 2017", "", "", "non-responders", ""),
+        ("Zschüntzsch et al. 2012", "", "", "corticosteroids alone", ""),
     ]
 
 
@@ -244,22 +259,12 @@ def test_query_files_are_where_the_catalogue_says() -> None:
 
 @pytest.fixture(scope="module")
 def inferred_store(store: Store, project_data: LoadedData,
-                   tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The real graph plus HermiT's inferences, on the same backend as ``store``.
+                   hermit_inferences: list[pyoxigraph.Triple]) -> Store:
+    """The real graph plus HermiT's inferences (computed once per run), on ``store``'s backend.
 
     HermiT needs Java: without it this skips, except in CI, where it fails.
     """
-    import os
-
-    from ibmkg.reasoning import Engine, ensure_inferred, find_java
-
-    if find_java() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Java runtime: HermiT cannot run", pytrace=False)
-        pytest.skip("no Java runtime: HermiT cannot run")
-    layout = default_layout()
-    path = tmp_path_factory.mktemp("inferred") / "inferred.ttl"
-    triples, _ = ensure_inferred(layout.ontology, kg_files(layout), path, engine=Engine.HERMIT)
+    triples = hermit_inferences
     data = project_data.with_graph(SourceGraph(INFERRED_GRAPH, "inferred", tuple(triples)))
     if isinstance(store, EmbeddedStore):
         return EmbeddedStore.from_data(data)

@@ -97,6 +97,11 @@ class VirtuosoServer:
         """The digest-authenticated endpoint that accepts updates."""
         return f"http://127.0.0.1:{self.http_port}/sparql-auth"
 
+    @property
+    def graph_store(self) -> str:
+        """The digest-authenticated SPARQL 1.1 Graph Store HTTP Protocol endpoint."""
+        return f"http://127.0.0.1:{self.http_port}/sparql-graph-crud-auth"
+
     def store(self, name: str, *, timeout: float = 30.0) -> RemoteStore:
         """An empty :class:`RemoteStore` on this server, with its own union graph.
 
@@ -139,6 +144,7 @@ def start(directory: Path, *, timeout: float = 90.0) -> VirtuosoServer:
     :raises RuntimeError: when it does not come up (the log's tail is included).
     """
     http_port, sql_port = free_port(), free_port()
+    (directory / "virtuoso.lck").unlink(missing_ok=True)  # left by a killed server
     (directory / "virtuoso.ini").write_text(_INI.format(
         dir=directory, sql_port=sql_port, http_port=http_port, max_rows=MAX_ROWS))
     log = (directory / "stdout.log").open("wb")

@@ -17,7 +17,7 @@ from typing import Final
 #: Verbose-mode alternatives for ``ws``, ``comment``, ``string`` and ``iri``, in that order.
 SHARED_TOKENS: Final = r"""
     (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
+  | (?P<comment>\#[^\r\n]*)
   | (?P<string>\"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
               |'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
               |"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')

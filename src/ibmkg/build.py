@@ -12,7 +12,8 @@ Artifacts: ``kg.ttl`` (canonical), ``kg.nt``, ``kg.jsonld``, ``kg.trig`` (one na
 per source file), ``validation.txt``, ``validation.ttl``, ``queries/<name>.csv`` and
 ``.md`` for every stored query run, ``queries.ttl`` (the catalogue as SPARQL examples),
 ``table1.md``/``table1.html`` (when :mod:`ibmkg.table` exists), ``inferred.ttl`` (when the
-reasoner ran) and ``summary.txt``.
+reasoner ran), ``site/`` with ``evidence-map.svg`` and ``timeline.svg`` (when
+:mod:`ibmkg.publish` exists) and ``summary.txt``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from ibmkg.graph_io import (
     LoadedData,
     SourceGraph,
     atomic_write,
-    from_rdflib_graph,
     load_project,
     load_turtle,
     staging_dir,
@@ -148,19 +148,21 @@ def reasoner() -> ModuleType:
     return module
 
 
-def infer(layout: Layout) -> tuple[Any, list[pyoxigraph.Triple]]:
+def infer(layout: Layout, engine: str = "auto") -> tuple[Any, list[pyoxigraph.Triple]]:
     """Run the reasoner over the ontology and the curated files.
 
-    HermiT runs when Java is found; otherwise :mod:`ibmkg.reasoning` falls back to OWL 2 RL
-    and says so in the result's notes.
+    By default the fast classifier runs; :mod:`ibmkg.reasoning` falls back to HermiT (or OWL
+    2 RL without Java) when it cannot decide the input, and says so in the result's notes.
 
     :param layout: the project layout.
+    :param engine: ``auto``, ``fast``, ``hermit`` or ``owlrl``.
     :returns: the :class:`ibmkg.reasoning.ReasoningResult` and its inferred triples.
     :raises ReasoningError: when the reasoner cannot run.
     :raises InconsistentGraphError: when the ontology and the data are inconsistent.
     """
-    result = reasoner().reason(layout.ontology, kg_files(layout))
-    return result, from_rdflib_graph(result.inferred_graph)
+    module = reasoner()
+    result = module.reason(layout.ontology, kg_files(layout), engine=module.Engine(engine))
+    return result, list(result.inferred_triples)
 
 
 def rejected_dir(out: Path) -> Path:
@@ -252,6 +254,10 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
             reasoner().write_inferred(reasoning, tmp / "inferred.ttl")
     if result.rejected is None:
         shutil.rmtree(rejected_dir(out), ignore_errors=True)
+    with progress.step("caching the store for ibmkg query"):
+        from ibmkg.store.cache import open_cached
+
+        open_cached(layout, build=lambda: data)
     return result
 
 
@@ -301,4 +307,7 @@ def _write(tmp: Path, layout: Layout, data: LoadedData, report: ValidationReport
             text = table.render_table(store, table_format, structured=False)
             atomic_write(tmp / f"table1.{table_format.value}",
                          text if text.endswith("\n") else text + "\n")
+    publish = optional_module("ibmkg.publish.site")
+    if publish is not None:  # the linked-data site, pictures and a standalone table1.html
+        result.notes.extend(publish.build_step(tmp, layout, data, store))
     atomic_write(tmp / "summary.txt", result.summary() + "\n")

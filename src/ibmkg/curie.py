@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import curies
+if TYPE_CHECKING:  # curies (with pydantic) costs about a second to import: only on first use
+    import curies
 
 from ibmkg.errors import CurieError
 from ibmkg.namespaces import PN_LOCAL, PREFIXES
@@ -49,6 +50,8 @@ _PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 
 def _records(prefixes: Mapping[str, str]) -> list[curies.Record]:
+    import curies
+
     taken = set(prefixes)
     records = []
     for prefix, uri_prefix in prefixes.items():
@@ -71,6 +74,8 @@ def converter() -> curies.Converter:
     >>> converter().standardize_prefix("mondo")
     'MONDO'
     """
+    import curies
+
     return curies.Converter(_records(PREFIXES))
 
 

@@ -171,6 +171,15 @@ class ValidationFailed(IbmkgError):
         )
 
 
+class ShapesError(InputError):
+    """A shapes graph is itself broken (an unknown SHACL term, a bad path, an undeclared
+    prefix in a SPARQL constraint); raised before any data is validated.
+
+    >>> str(ShapesError("shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term"))
+    'shapes/study.ttl:4: shape shape:S: sh:minCont is not a SHACL term'
+    """
+
+
 class UnsafePathError(InputError):
     """A project file is a symbolic link out of the project, or not a regular file.
 
@@ -182,3 +191,93 @@ class UnsafePathError(InputError):
         self.display = display
         super().__init__(f"{display}: {problem}; ibmkg reads only regular files inside the "
                          "project: copy the file into the project instead of linking it")
+
+
+class QueryTimeoutError(InputError):
+    """A query ran longer than its wall-clock limit and its worker was stopped.
+
+    :param seconds: the limit.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran longer than {seconds:g} s and was stopped; simplify "
+                         "it (a missing join makes a cross product) or raise --timeout")
+
+
+class QueryWorkerError(IbmkgError):
+    """The worker process running a query died (out of memory, killed from outside)."""
+
+
+class EndpointHTTPError(EndpointError):
+    """A remote endpoint answered with an HTTP error status.
+
+    :param message: the one-line message (URL, status, the server's first words, a hint).
+    :param status: the HTTP status.
+    :param detail: the server's first words, if any.
+    :param retry_after: seconds the server asked to wait (``Retry-After``), if any.
+    """
+
+    def __init__(self, message: str, *, status: int, detail: str = "",
+                 retry_after: float | None = None) -> None:
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class PublishError(EndpointError):
+    """Publishing stopped before the live graph was touched, or verification failed after."""
+
+
+class CredentialsError(InputError):
+    """Credentials are missing, unsafe (a stock password) or would travel in clear text."""
+
+
+class FormProblem:
+    """One problem of a curation form, at its place.
+
+    :param file: the file as shown to the user.
+    :param line: 1-based line (0 when unknown).
+    :param column: 1-based column (0 when unknown).
+    :param field: the field's path (``findings.0.direction``), empty for the whole file.
+    :param message: what was found, what is expected, and the fix.
+    """
+
+    def __init__(self, file: str, line: int, column: int, field: str, message: str) -> None:
+        self.file, self.line, self.column, self.field, self.message = \
+            file, line, column, field, message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.field}: {self.message}" if self.field else \
+            f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"FormProblem({str(self)!r})"
+
+
+class CurationError(InputError):
+    """A study form (YAML, a table row, a record) has problems; all of them are listed.
+
+    :param problems: every problem found, each with file, line and column.
+
+    >>> str(CurationError([FormProblem("a.yaml", 3, 5, "patients", "found 'x'")]))
+    "a.yaml:3:5: patients: found 'x'"
+    """
+
+    def __init__(self, problems: list[FormProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class DuplicateStudyError(InputError):
+    """A study with the same slug, DOI or PMID is already in the graph."""
+
+
+class ValidationEngineError(IbmkgError):
+    """The SHACL engine itself failed on the data (not a result: a crash inside the engine).
+
+    >>> str(ValidationEngineError("pySHACL failed: TypeError: x"))
+    'pySHACL failed: TypeError: x'
+    """

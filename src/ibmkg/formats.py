@@ -5,7 +5,7 @@
 >>> RdfFormat.from_path(Path("kg/review.ttl"))
 <RdfFormat.TURTLE: 'ttl'>
 >>> [f.value for f in ResultFormat]
-['table', 'csv', 'tsv', 'json', 'md']
+['table', 'csv', 'tsv', 'json', 'xml', 'md', 'json-rows']
 """
 
 from __future__ import annotations
@@ -81,14 +81,68 @@ _OXIGRAPH = {
 }
 
 
+class ExportFormat(StrEnum):
+    """What ``ibmkg export`` writes: an RDF serialization, or nanopublications (TriG).
+
+    >>> ExportFormat.from_path(Path("kg.jsonld"))
+    <ExportFormat.JSONLD: 'jsonld'>
+    """
+
+    TURTLE = "ttl"
+    NTRIPLES = "nt"
+    JSONLD = "jsonld"
+    TRIG = "trig"
+    RDFXML = "xml"
+    NANOPUB = "nanopub"
+
+    @property
+    def rdf(self) -> RdfFormat | None:
+        """The RDF serialization, or ``None`` for nanopublications."""
+        return None if self is ExportFormat.NANOPUB else RdfFormat(self.value)
+
+    @classmethod
+    def from_path(cls, path: Path) -> ExportFormat:
+        """Pick the format from a file extension (``.ttl``, ``.jsonld``, ``.rdf`` ...).
+
+        :param path: the output file.
+        :returns: the format.
+        :raises InputError: for an unknown extension.
+        """
+        return cls(RdfFormat.from_path(path).value)
+
+
 class ResultFormat(StrEnum):
-    """How the rows of a SELECT query are printed."""
+    """How the rows of a SELECT query are printed.
+
+    ``json``, ``xml``, ``csv`` and ``tsv`` are the W3C SPARQL 1.1 result formats;
+    ``table`` and ``md`` are for people; ``json-rows`` is a plain list of JSON objects.
+    """
 
     TABLE = "table"
     CSV = "csv"
     TSV = "tsv"
     JSON = "json"
+    XML = "xml"
     MD = "md"
+    JSON_ROWS = "json-rows"
+
+
+class QueryFormat(StrEnum):
+    """``ibmkg query --format``: result formats, and RDF formats for CONSTRUCT/DESCRIBE.
+
+    ``xml`` is SPARQL results XML for SELECT and ASK, RDF/XML for CONSTRUCT and DESCRIBE.
+    """
+
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    XML = "xml"
+    MD = "md"
+    JSON_ROWS = "json-rows"
+    TTL = "ttl"
+    NT = "nt"
+    JSONLD = "jsonld"
 
 
 class TableFormat(StrEnum):
@@ -116,8 +170,24 @@ class ReasonFormat(StrEnum):
     TURTLE = "turtle"
 
 
+class ReasonerEngine(StrEnum):
+    """Reasoners of ``ibmkg reason --engine`` (the values of :class:`ibmkg.reasoning.Engine`)."""
+
+    AUTO = "auto"
+    FAST = "fast"
+    HERMIT = "hermit"
+    OWLRL = "owlrl"
+
+
 class Backend(StrEnum):
     """The SPARQL stores behind :class:`ibmkg.store.Store`."""
 
     EMBEDDED = "embedded"
     REMOTE = "remote"
+
+
+class FormFormat(StrEnum):
+    """What ``ibmkg describe`` prints: the curation form or the study's Turtle."""
+
+    YAML = "yaml"
+    TURTLE = "ttl"

@@ -6,6 +6,7 @@ prefixes (``MONDO``, ``HP``, ``OBI`` ...), expanding to OBO PURLs.
 
 >>> PREFIXES["study"]
 'https://w3id.org/ibmkg/study/'
+>>> from ibmkg.namespaces import IBMKG  # built on first use
 >>> str(IBMKG.Study)
 'https://w3id.org/ibmkg/ontology/Study'
 """
@@ -13,10 +14,12 @@ prefixes (``MONDO``, ``HP``, ``OBI`` ...), expanding to OBO PURLs.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Final
 
-from rdflib import Namespace
+if TYPE_CHECKING:
+    from rdflib import Namespace
 
 BASE: Final = "https://w3id.org/ibmkg/"
 
@@ -75,17 +78,35 @@ PREFIXES: Final[dict[str, str]] = {
     "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
 }
 
-IBMKG: Final = Namespace(PREFIXES["ibmkg"])
-STUDY: Final = Namespace(PREFIXES["study"])
-PUB: Final = Namespace(PREFIXES["pub"])
-REVIEW: Final = Namespace(PREFIXES["review"])
-MEASURE: Final = Namespace(PREFIXES["measure"])
-OUTCOME: Final = Namespace(PREFIXES["outcome"])
-WEAKNESS: Final = Namespace(PREFIXES["weakness"])
-PROV: Final = Namespace(PREFIXES["prov"])
-BIBO: Final = Namespace(PREFIXES["bibo"])
-SCHEMA: Final = Namespace(PREFIXES["schema"])
-IAO: Final = Namespace(PREFIXES["IAO"])
+#: rdflib namespaces, built on first use so that importing this module does not import rdflib
+#: (the compiled validator and ``ibmkg --help`` never need it).
+_NAMESPACES: Final = {"IBMKG": "ibmkg", "STUDY": "study", "PUB": "pub", "REVIEW": "review",
+                      "MEASURE": "measure", "OUTCOME": "outcome", "WEAKNESS": "weakness",
+                      "PROV": "prov", "BIBO": "bibo", "SCHEMA": "schema", "IAO": "IAO"}
+
+if TYPE_CHECKING:
+    IBMKG: Namespace
+    STUDY: Namespace
+    PUB: Namespace
+    REVIEW: Namespace
+    MEASURE: Namespace
+    OUTCOME: Namespace
+    WEAKNESS: Namespace
+    PROV: Namespace
+    BIBO: Namespace
+    SCHEMA: Namespace
+    IAO: Namespace
+
+
+def __getattr__(name: str) -> Namespace:
+    """Build ``IBMKG``, ``STUDY`` ... (rdflib namespaces) on first use."""
+    if name not in _NAMESPACES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rdflib import Namespace
+
+    namespace = Namespace(PREFIXES[_NAMESPACES[name]])
+    globals()[name] = namespace
+    return namespace
 
 # --- compacting and expanding (helpers; the map above is the single source) ----------------
 
@@ -121,9 +142,18 @@ def curie_for(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
     >>> curie_for("https://w3id.org/ibmkg/study/a/b") is None
     True
     """
-    items = _BY_LENGTH if prefixes is PREFIXES else sorted(
-        prefixes.items(), key=lambda item: (-len(item[1]), item[0])
-    )
+    if prefixes is PREFIXES:
+        return _curie_for_default(iri)
+    return _compact(iri, sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+@lru_cache(maxsize=65536)
+def _curie_for_default(iri: str) -> str | None:
+    """:func:`curie_for` with :data:`PREFIXES`, remembered (reports repeat the same IRIs)."""
+    return _compact(iri, _BY_LENGTH)
+
+
+def _compact(iri: str, items: Iterable[tuple[str, str]]) -> str | None:
     for prefix, namespace in items:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]

@@ -4,7 +4,9 @@ Library functions take paths as arguments; the CLI and the build ask this module
 files are by default. Nothing here touches the disk at import time.
 
 The project root is ``$IBMKG_ROOT`` when set, else the nearest directory, from the current one
-upwards, that holds both ``pyproject.toml`` and ``ontology/``.
+upwards, that holds both ``pyproject.toml`` and ``ontology/``. Without a checkout,
+:func:`default_layout` falls back to the data installed with the package (``ibmkg/_data``, put
+there by the wheel's build), with ``build/`` in the current directory.
 
 >>> layout = Layout(Path("/srv/ibmkg"))
 >>> layout.ontology.as_posix()
@@ -41,9 +43,11 @@ class Layout:
     """Where each kind of file lives under a project root.
 
     :param root: the project directory (the one holding ``pyproject.toml``).
+    :param build_dir: where generated artifacts go, when not ``root/build``.
     """
 
     root: Path
+    build_dir: Path | None = None
 
     @property
     def ontology(self) -> Path:
@@ -97,8 +101,8 @@ class Layout:
 
     @property
     def build(self) -> Path:
-        """Generated artifacts, ``build/`` (never committed)."""
-        return self.root / "build"
+        """Generated artifacts, ``build/`` (never committed), or ``build_dir`` when given."""
+        return self.build_dir if self.build_dir is not None else self.root / "build"
 
     @property
     def benchmark_results(self) -> Path:
@@ -170,14 +174,35 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def packaged_root() -> Path | None:
+    """The data installed with the package (``ibmkg/_data``), if this installation has it.
+
+    :returns: the directory, or ``None`` (a source checkout or an editable install).
+
+    >>> packaged_root() is None or (packaged_root() / "ontology" / "ibmkg.ttl").is_file()
+    True
+    """
+    root = Path(__file__).resolve().parent / "_data"
+    return root if (root / "ontology" / "ibmkg.ttl").is_file() else None
+
+
 def default_layout(start: Path | None = None) -> Layout:
     """Return the :class:`Layout` of the project found by :func:`find_root`.
 
+    A checkout wins; without one, the data installed with the package is used, with
+    ``build/`` in the current directory.
+
     :param start: directory to search upwards from; the current directory by default.
     :returns: the layout.
-    :raises InputError: when no project is found.
+    :raises InputError: when no project is found and the package carries no data.
     """
-    return Layout(find_root(start))
+    try:
+        return Layout(find_root(start))
+    except InputError:
+        packaged = packaged_root()
+        if packaged is None:
+            raise
+        return Layout(packaged, build_dir=(start or Path.cwd()).resolve() / "build")
 
 
 def graph_name(path: Path, layout: Layout) -> str:

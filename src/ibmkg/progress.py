@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -72,3 +73,18 @@ class Progress:
 
 #: A reporter that reports nothing (the default of library functions).
 NULL_PROGRESS = Progress(None)
+
+
+def terminal_progress(stream: TextIO | None = None) -> Progress:
+    """Progress on a terminal, silence when the stream is piped or redirected.
+
+    :param stream: where to report (default: standard error).
+    :returns: a reporter on ``stream`` when it is a TTY, else :data:`NULL_PROGRESS`.
+
+    >>> import io
+    >>> terminal_progress(io.StringIO()) is NULL_PROGRESS
+    True
+    """
+    stream = stream if stream is not None else sys.stderr
+    isatty = getattr(stream, "isatty", None)
+    return Progress(stream) if callable(isatty) and isatty() else NULL_PROGRESS

@@ -57,7 +57,7 @@ from ibmkg.errors import (
 )
 from ibmkg.formats import Backend
 from ibmkg.namespaces import PREFIXES, expand_curie
-from ibmkg.sparql import BindableTerm, check_safe, query_form, syntax_error, tokens, variables
+from ibmkg.sparql import BindableTerm, query_form, tokens, variables
 from ibmkg.store.base import ResultTable, Store
 
 __all__ = [
@@ -288,10 +288,6 @@ def _check(query: StoredQuery, fields: Mapping[str, tuple[str, int]],
         problem = ("the query calls SERVICE: add '#+ federated: true'" if has_service
                    else "'federated: true' but the query has no SERVICE clause")
         raise QueryHeaderError(source, number, problem)
-    try:
-        check_safe(query.sparql, allow_service=query.federated)
-    except UnsafeQueryError as err:
-        raise QueryHeaderError(source, n_header + 1, str(err)) from None
     used = variables(query.sparql)
     seen: set[str] = set()
     for param, (_, number) in zip(query.params, params, strict=True):
@@ -301,7 +297,8 @@ def _check(query: StoredQuery, fields: Mapping[str, tuple[str, int]],
         if param.name not in used:
             raise QueryHeaderError(source, number, f"parameter {param.name!r} is not a "
                                    f"variable of the query (no ?{param.name})")
-    projection = projection_of(query.sparql, source=source, line_offset=n_header)
+    projection = projection_of(query.sparql, source=source, line_offset=n_header,
+                               allow_service=query.federated)
     if projection != query.columns:
         raise QueryHeaderError(
             source, fields["columns"][1],
@@ -311,23 +308,31 @@ def _check(query: StoredQuery, fields: Mapping[str, tuple[str, int]],
 
 
 def projection_of(sparql: str, *, source: str = "<query>", line_offset: int = 0,
-                  ) -> tuple[str, ...]:
-    """Parse a SELECT query with pyoxigraph (without running it) and return its columns.
+                  allow_service: bool = False) -> tuple[str, ...]:
+    """Return a query's columns from its parsed form, without running it.
+
+    The query goes through the sandbox's gate (:func:`ibmkg.sandbox.inspect_query`), so a
+    ``SERVICE`` clause is parsed, never called, and nothing reaches the network.
 
     :param sparql: the query (undeclared prefixes from the prefix map are allowed).
     :param source: the name used in error messages.
     :param line_offset: lines before ``sparql`` in its file (for error positions).
-    :returns: the projected variable names.
+    :param allow_service: accept ``SERVICE`` (federated stored queries).
+    :returns: the projected variable names (empty for other query forms).
     :raises QuerySyntaxError: when the query does not parse.
+    :raises UnsafeQueryError: for what the gate refuses.
+
+    >>> projection_of("SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s")
+    ('s', 'n')
     """
+    from ibmkg.sandbox.gate import inspect_query
+
     try:
-        result = pyoxigraph.Store().query(sparql, prefixes=dict(PREFIXES))
-    except SyntaxError as err:
-        raise syntax_error(err, source, line_offset) from None
-    if not isinstance(result, pyoxigraph.QuerySolutions):
-        return ()
-    # The empty store is never iterated: a SERVICE clause is parsed, not called.
-    return tuple(v.value for v in result.variables)
+        info = inspect_query(sparql, allow_service=allow_service, source=source,
+                             line_offset=line_offset)
+    except UnsafeQueryError as err:
+        raise QueryHeaderError(source, line_offset + 1, str(err)) from None
+    return () if info.star else info.columns
 
 
 def load_query(path: Path, *, name: str | None = None) -> StoredQuery:
@@ -556,7 +561,7 @@ def run_query(store: Store, query: StoredQuery, params: Mapping[str, str] | None
     bindings = bindings_for(query, params or {})
     if query.federated and store.backend is Backend.EMBEDDED:
         raise UnsafeQueryError(f"{query.name} is federated (SERVICE); run it with --endpoint")
-    if query.inferred and INFERRED_GRAPH not in store.graph_names():
+    if query.inferred and (store.inferred_graph or INFERRED_GRAPH) not in store.graph_names():
         raise InputError(f"{query.name} needs the inferred graph; run it with --inferred")
     if query.federated:
         from ibmkg.store.remote import RemoteStore

@@ -32,13 +32,18 @@ class Location:
 
     :param file: the file, as shown to users (relative to the project root).
     :param line: 1-based line number.
+    :param column: 1-based column (0 when only the line is known; then not shown).
+
+    >>> str(Location("kg/a.ttl", 3)), str(Location("kg/a.ttl", 3, 5))
+    ('kg/a.ttl:3', 'kg/a.ttl:3:5')
     """
 
     file: str
     line: int
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
 
 
 _TOKEN = re.compile(
@@ -64,6 +69,9 @@ class SourceIndex:
     subjects: dict[str, Location] = field(default_factory=dict)
     mentions: dict[str, Location] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # display file -> graph name
+    #: display file -> its Turtle text, kept so that ``ibmkg.validation.locate`` can find the
+    #: line and column of one triple when (and only when) a result needs it.
+    texts: dict[str, str] = field(default_factory=dict)
 
     def scan(self, file: str, text: str, *, graph: str | None = None) -> None:
         """Add the subjects and mentions of one Turtle document.
@@ -74,6 +82,7 @@ class SourceIndex:
         """
         if graph is not None:
             self.files[file] = graph
+        self.texts[file] = text
         for iri, line, is_subject in _scan(text):
             location = Location(file, line)
             if is_subject:

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import pyoxigraph
 
-from ibmkg.export.results import format_results
+from ibmkg.export.results import format_plain
 from ibmkg.formats import ResultFormat, TableFormat
 from ibmkg.sparql import BindableTerm
 from ibmkg.store.base import ResultTable, Store, Value
@@ -323,7 +323,7 @@ def render_table(store: Store, fmt: TableFormat = TableFormat.MD, *, structured:
     if fmt is TableFormat.HTML:
         return _html(rows, structured=structured)
     table = ResultTable(TABLE_COLUMNS, [row.cells for row in rows])
-    return format_results(table, ResultFormat(fmt.value))
+    return format_plain(table, ResultFormat(fmt.value))
 
 
 def _html(rows: list[TableRow], *, structured: bool) -> str:

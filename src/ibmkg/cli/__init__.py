@@ -17,8 +17,12 @@ from typing import Any
 import click
 
 from ibmkg.cli._common import EXIT_CODES, Context
+from ibmkg.cli.curation import COMMANDS as CURATION_COMMANDS
 from ibmkg.cli.data import build, canon, export, reason, stats, table, validate
+from ibmkg.cli.publish import publish
 from ibmkg.cli.query import queries, query
+from ibmkg.cli.serve import serve
+from ibmkg.cli.site import site
 from ibmkg.errors import IbmkgError, InconsistentGraphError, InputError
 
 __all__ = ["cli", "main"]
@@ -77,7 +81,10 @@ def cli(ctx: click.Context, debug: bool, root: Path | None) -> None:
     ctx.obj = Context(root=root, debug=debug)
 
 
-for _command in (build, canon, export, queries, query, reason, stats, table, validate):
+for _command in (build, canon, export, publish, queries, query, reason, serve, site, stats,
+                 table, validate):
+    cli.add_command(_command)
+for _command in CURATION_COMMANDS:
     cli.add_command(_command)
 
 

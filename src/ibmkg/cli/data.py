@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ibmkg.cli._common import Context, fail, format_option
-from ibmkg.formats import RdfFormat, ReasonFormat, ReportFormat, TableFormat
+from ibmkg.formats import ExportFormat, ReasonerEngine, ReasonFormat, ReportFormat, TableFormat
 
 _pass = click.make_pass_decorator(Context)
 
@@ -21,33 +21,61 @@ _pass = click.make_pass_decorator(Context)
               default="none", show_default=True, help="pySHACL inference before validating.")
 @click.option("--check-shapes", is_flag=True,
               help="Also validate the shapes against SHACL-for-SHACL.")
+@click.option("--max-lines", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Print at most this many mistakes in full (text format).")
+@click.option("--report-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the full report when --max-lines cuts it "
+              "[default: build/validation-full.txt].")
 @_pass
 def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, inference: str,
-             check_shapes: bool) -> None:
-    """Validate the data (or the given data files) against shapes/ and the checks.
+             check_shapes: bool, max_lines: int, report_file: Path | None) -> None:
+    """Validate the project (or the given files, with the project's ontology, imports,
+    review and mappings) against shapes/, the closed vocabulary, literal forms and checks.
 
-    Prints one line per result with its study and file:line, then a summary; exits 1 when a
-    Violation (or, with --strict, any result) is found.
+    Prints one line per mistake with its study and file:line:column, then the counts per
+    severity; at most --max-lines in full, the rest in a report file. sh:conforms is false
+    whenever there is any result; the exit code is 1 only for a Violation (with --strict,
+    for any result). A broken shapes file is an input error (exit 2) before any data is read.
     """
-    from ibmkg.graph_io import load_dataset, load_project, load_turtle
-    from ibmkg.paths import import_files, shape_files
+    from ibmkg.graph_io import atomic_write, load_project
+    from ibmkg.paths import display_path, shape_files
     from ibmkg.queries import load_catalogue
-    from ibmkg.validation import format_report, validate_project, validate_shapes
+    from ibmkg.validation import (
+        format_report,
+        load_shapes,
+        validate_project,
+        validate_shapes,
+    )
+    from ibmkg.validation.context import load_in_context, only_in
+    from ibmkg.validation.shapes import check_shapes as refuse_broken_shapes
 
     layout = ctx.layout()
+    files = shape_files(layout)
+    shapes, shapes_index = load_shapes(files, display=[layout.relative(p).as_posix()
+                                                       for p in files])
+    refuse_broken_shapes(shapes, shapes_index)
     if paths:
-        data = load_dataset(layout.ontology, list(paths), layout=layout,
-                            imports=import_files(layout))
+        data, shown = load_in_context(layout, list(paths))
     else:
-        data = load_project(layout)
-    shapes = [t for p in shape_files(layout)
-              for t in load_turtle(p, display=layout.relative(p).as_posix())]
-    report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
-                              inference=inference)
+        data, shown = load_project(layout), []
+    from ibmkg.progress import terminal_progress
+
+    with terminal_progress().step("validating"):
+        report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
+                                  inference=inference)
+    if shown:
+        report = only_in(report, shown)
     if check_shapes:
         meta = validate_shapes(shapes)
         report.results = meta.results + report.results
-    click.echo(format_report(report, ReportFormat(fmt)))
+    chosen = ReportFormat(fmt)
+    if chosen is ReportFormat.TEXT and len(report.mistakes()) > max_lines:
+        target = report_file or layout.build / "validation-full.txt"
+        atomic_write(target, format_report(report, chosen) + "\n")
+        click.echo(format_report(report, chosen, max_lines=max_lines))
+        click.echo(f"full report: {display_path(target)}", err=True)
+    else:
+        click.echo(format_report(report, chosen))
     if not report.passes(strict=strict):
         fail(1)
 
@@ -63,18 +91,47 @@ def stats(ctx: Context) -> None:
 
 
 @click.command()
-@format_option(RdfFormat, RdfFormat.TURTLE, "RDF serialization.")
+@click.option("--format", "fmt", type=click.Choice([f.value for f in ExportFormat]),
+              default=None, help="RDF serialization, or nanopub (one nanopublication per "
+              "finding, TriG). Default: from the extension of -o, else ttl.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (atomically); standard output by default.")
+@click.option("--sign-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="nanopub: a private RSA key to sign each nanopublication with.")
+@click.option("--orcid", help="nanopub: the signer's ORCID IRI (with --sign-key).")
+@click.option("--name", help="nanopub: the signer's name (with --sign-key).")
 @_pass
-def export(ctx: Context, fmt: str, output: Path | None) -> None:
-    """Write the merged graph (TriG keeps one named graph per source file)."""
-    from ibmkg.export.rdf import serialize
+def export(ctx: Context, fmt: str | None, output: Path | None, sign_key: Path | None,
+           orcid: str | None, name: str | None) -> None:
+    """Write the merged graph (TriG keeps one named graph per source file).
+
+    With --format nanopub, writes one nanopublication per finding, with trusty URIs
+    computed and checked by the nanopub library (signed when --sign-key is given).
+    """
     from ibmkg.graph_io import atomic_write, load_project
 
+    chosen = ExportFormat(fmt) if fmt else (
+        ExportFormat.from_path(output) if output is not None else ExportFormat.TURTLE)
+    command = f"ibmkg export --format {chosen.value}"
     layout = ctx.layout()
-    context = layout.context if layout.context.is_file() else None
-    text = serialize(load_project(layout), RdfFormat(fmt), context=context)
+    data = load_project(layout)
+    rdf_format = chosen.rdf
+    if rdf_format is None:
+        import datetime
+
+        from ibmkg.publish.nanopubs import finding_nanopubs, nanopub_trig, verify
+
+        created = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+        records = finding_nanopubs(data.triples(), created=created.replace("+00:00", "Z"),
+                                   sign_key=sign_key, orcid=orcid, name=name)
+        text = nanopub_trig(records, command=command)
+        checked = verify(text)
+        click.echo(f"{len(checked)} nanopublication(s), trusty URIs checked", err=True)
+    else:
+        from ibmkg.export.rdf import serialize
+
+        context = layout.context if layout.context.is_file() else None
+        text = serialize(data, rdf_format, context=context, command=command)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -96,11 +153,11 @@ def build(ctx: Context, out: Path | None, strict: bool, no_reason: bool) -> None
     exits 1.
     """
     from ibmkg.build import build as run_build
-    from ibmkg.progress import Progress
+    from ibmkg.progress import terminal_progress
 
     layout = ctx.layout()
-    result = run_build(layout, out, progress=Progress(sys.stderr), reason=not no_reason,
-                       strict=strict)
+    result = run_build(layout, out, progress=terminal_progress(sys.stderr),
+                       reason=not no_reason, strict=strict)
     click.echo(result.summary())
     shown = layout.relative(result.out).as_posix()
     if result.rejected is not None:
@@ -170,22 +227,29 @@ def table(ctx: Context, fmt: str, structured: bool) -> None:
 
 @click.command()
 @format_option(ReasonFormat, ReasonFormat.TABLE, "How to print the inferences.")
+@click.option("--engine", type=click.Choice([e.value for e in ReasonerEngine]),
+              default=ReasonerEngine.AUTO.value, show_default=True,
+              help="fast: the rules compiled from the ontology; hermit: the reference "
+                   "(Java), which also checks class satisfiability; auto: fast, falling back "
+                   "to hermit when the input needs it.")
 @_pass
-def reason(ctx: Context, fmt: str) -> None:
+def reason(ctx: Context, fmt: str, engine: str) -> None:
     """Classify the ontology and the data; print each inferred study class and why.
 
-    Uses HermiT when Java is available, else OWL 2 RL (with a note on what it cannot
-    infer). Writes build/inferred.ttl. Exits 1 when the graph is inconsistent, naming the
-    clash (and writes nothing).
+    Uses the fast classifier (rules compiled from the ontology, identical to HermiT's
+    classifications); --engine hermit runs HermiT (Java). Writes build/inferred.ttl.
+    Exits 1 when the graph is inconsistent, naming the clash (and writes nothing).
     """
     import json
 
     from ibmkg.build import infer, reasoner
     from ibmkg.canonical import canonical_turtle
     from ibmkg.namespaces import curie_for
+    from ibmkg.progress import terminal_progress
 
     layout = ctx.layout()
-    result, triples = infer(layout)
+    with terminal_progress().step("reasoning"):
+        result, triples = infer(layout, engine)
     reasoner().write_inferred(result, layout.build / reasoner().INFERRED_FILE)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)

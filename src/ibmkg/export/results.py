@@ -1,7 +1,8 @@
-"""Print the rows of a query: aligned text, CSV, TSV, Markdown or JSON.
+"""Print the result of a query: aligned text, Markdown, the W3C formats, or RDF.
 
-``table`` and ``md`` are for people (IRIs as CURIEs); ``csv``, ``tsv`` and ``json`` are for
-programs (full IRIs; JSON numbers and booleans are native).
+``table`` and ``md`` are for people (IRIs as CURIEs); ``json``, ``xml``, ``csv`` and ``tsv``
+are the W3C SPARQL 1.1 result formats (:mod:`ibmkg.export.sparql_results`); ``json-rows`` is
+a plain list of JSON objects (numbers and booleans native).
 
 >>> from ibmkg.store.base import IRI, ResultTable
 >>> rows = ResultTable(("study", "n"), [(IRI("https://w3id.org/ibmkg/study/dalakas-2001"), 19)])
@@ -9,7 +10,7 @@ programs (full IRIs; JSON numbers and booleans are native).
 study               n
 ------------------  --
 study:dalakas-2001  19
->>> print(format_results(rows, ResultFormat.JSON))
+>>> print(format_results(rows, ResultFormat.JSON_ROWS))
 [
   {"study": "https://w3id.org/ibmkg/study/dalakas-2001", "n": 19}
 ]
@@ -23,11 +24,14 @@ import json
 import math
 from decimal import Decimal
 
+import pyoxigraph
+
 from ibmkg.curie import compress
-from ibmkg.formats import ResultFormat
+from ibmkg.formats import RdfFormat, ResultFormat
 from ibmkg.store.base import IRI, BlankNodeId, ResultTable, Value
 
-__all__ = ["display", "format_results", "json_value"]
+__all__ = ["display", "format_boolean", "format_graph", "format_plain", "format_results",
+           "json_value"]
 
 
 def display(value: Value) -> str:
@@ -84,9 +88,35 @@ def format_results(table: ResultTable, fmt: ResultFormat) -> str:
 
     :param table: the rows.
     :param fmt: the format.
-    :returns: the text (no trailing newline for ``table``/``md``/``json``).
+    :returns: the text (no trailing newline for ``table``/``md``/``json-rows``).
+    :raises ValueError: for XML and a literal XML cannot hold.
+
+    >>> format_results(ResultTable(("n",), [(1,)]), ResultFormat.CSV)
+    'n\\r\\n1\\r\\n'
     """
-    if fmt is ResultFormat.JSON:
+    from ibmkg.export import sparql_results
+
+    writers = {ResultFormat.JSON: sparql_results.to_json, ResultFormat.XML: sparql_results.to_xml,
+               ResultFormat.CSV: sparql_results.to_csv, ResultFormat.TSV: sparql_results.to_tsv}
+    if fmt in writers:
+        return writers[fmt](table)
+    return format_plain(table, fmt)
+
+
+def format_plain(table: ResultTable, fmt: ResultFormat) -> str:
+    """Render rows as plain text: ``table``, ``md``, ``json-rows``, or plain CSV/TSV cells.
+
+    Plain CSV and TSV (values only, LF line ends, a bare header) are for documents such as
+    the letter's Table I; query results use the W3C forms of :func:`format_results`.
+
+    :param table: the rows.
+    :param fmt: the format.
+    :returns: the text.
+
+    >>> format_plain(ResultTable(("a",), [("x",)]), ResultFormat.TSV)
+    'a\\nx\\n'
+    """
+    if fmt in (ResultFormat.JSON, ResultFormat.JSON_ROWS):
         lines = [json.dumps({c: json_value(v) for c, v in zip(table.columns, row, strict=True)},
                             ensure_ascii=False) for row in table.rows]
         return "[\n" + ",\n".join("  " + line for line in lines) + "\n]" if lines else "[]"
@@ -112,6 +142,48 @@ def format_results(table: ResultTable, fmt: ResultFormat) -> str:
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(line.rstrip() for line in lines)
+
+
+def format_boolean(answer: bool, fmt: ResultFormat) -> str:
+    """Render the answer of an ASK query.
+
+    :param answer: the answer.
+    :param fmt: the format (JSON and XML as the W3C write them; else ``true``/``false``).
+    :returns: the text.
+
+    >>> format_boolean(True, ResultFormat.TABLE)
+    'true'
+    """
+    from ibmkg.export import sparql_results
+
+    if fmt is ResultFormat.JSON:
+        return sparql_results.boolean_json(answer).rstrip("\n")
+    if fmt is ResultFormat.XML:
+        return sparql_results.boolean_xml(answer).rstrip("\n")
+    return "true" if answer else "false"
+
+
+def format_graph(triples: list[pyoxigraph.Triple], fmt: RdfFormat) -> str:
+    """Serialize the triples of a CONSTRUCT or DESCRIBE query (N-Triples sorted).
+
+    :param triples: the triples.
+    :param fmt: an RDF format (Turtle with the project's prefixes).
+    :returns: the text.
+
+    >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("https://w3id.org/ibmkg/study/a"),
+    ...                       pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+    ...                       pyoxigraph.Literal("A"))
+    >>> print(format_graph([t], RdfFormat.NTRIPLES), end="")
+    <https://w3id.org/ibmkg/study/a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .
+    """
+    from ibmkg.namespaces import PREFIXES
+
+    if fmt is RdfFormat.NTRIPLES:
+        return "".join(sorted(f"{t} .\n" for t in triples))
+    prefixes = dict(PREFIXES) if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+    data = pyoxigraph.serialize(triples, format=fmt.oxigraph, prefixes=prefixes) \
+        if prefixes else pyoxigraph.serialize(triples, format=fmt.oxigraph)
+    return (data or b"").decode("utf-8")
 
 
 def _tsv(text: str) -> str:

@@ -106,6 +106,8 @@ class TypedLiteral(str):
 
 Value = IRI | BlankNodeId | LangString | TypedLiteral | str | int | Decimal | float | bool | None
 Row = tuple[Value, ...]
+Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
+TermRow = tuple[Term | None, ...]
 
 
 def to_value(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None,
@@ -150,6 +152,9 @@ class ResultTable:
 
     :param columns: the projected variables, in order.
     :param rows: one tuple per solution, aligned with ``columns``.
+    :param terms: the same solutions as RDF terms with their lexical forms, when the store
+        kept them (the W3C result formats are written from these).
+    :param truncated: whether a row cap cut the solutions (never a silently short answer).
 
     >>> table = ResultTable(("study", "n"), [(IRI("https://w3id.org/ibmkg/study/a"), 12)])
     >>> table.as_dicts()
@@ -160,6 +165,8 @@ class ResultTable:
 
     columns: tuple[str, ...]
     rows: list[Row] = field(default_factory=list)
+    terms: list[TermRow] | None = field(default=None, repr=False, compare=False)
+    truncated: bool = field(default=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -186,7 +193,9 @@ class ResultTable:
 
     def sorted(self) -> ResultTable:
         """Return a copy with rows in a canonical order (to compare unordered results)."""
-        return ResultTable(self.columns, sorted(self.rows, key=_row_key))
+        order = sorted(range(len(self.rows)), key=lambda i: _row_key(self.rows[i]))
+        terms = [self.terms[i] for i in order] if self.terms is not None else None
+        return ResultTable(self.columns, [self.rows[i] for i in order], terms, self.truncated)
 
 
 def _row_key(row: Row) -> tuple[tuple[int, str], ...]:
@@ -202,6 +211,9 @@ class Store(ABC):
     """
 
     backend: ClassVar[Backend]
+    #: The graph holding the reasoner's inferences, when a store names it differently from
+    #: :data:`ibmkg.queries.INFERRED_GRAPH` (a publication's ``G/inferred``).
+    inferred_graph: str | None = None
 
     def prepare(self, sparql: str, bindings: Mapping[str, BindableTerm] | None, *,
                 forms: Sequence[str] = ("SELECT",), allow_service: bool = False) -> str:

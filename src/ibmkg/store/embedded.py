@@ -67,7 +67,12 @@ class EmbeddedStore(Store):
 
     def _run(self, sparql: str, bindings: Mapping[str, BindableTerm] | None,
              forms: tuple[str, ...]) -> object:
+        from ibmkg.sandbox.gate import check_bound, inspect_query
+
+        inspect_query(sparql)  # the parsed form: SERVICE, FROM, deep nesting ... refused
         text = self.prepare(sparql, bindings, forms=forms)
+        if bindings:
+            check_bound(text)
         try:
             return self._store.query(text)
         except SyntaxError as err:
@@ -84,8 +89,9 @@ class EmbeddedStore(Store):
         result = self._run(sparql, bindings, ("SELECT",))
         assert isinstance(result, pyoxigraph.QuerySolutions)
         columns = tuple(v.value for v in result.variables)
-        rows = [tuple(to_value(solution[c]) for c in columns) for solution in result]
-        return ResultTable(columns, rows)
+        terms = [tuple(solution[c] for c in columns) for solution in result]
+        rows = [tuple(to_value(term) for term in row) for row in terms]
+        return ResultTable(columns, rows, terms)
 
     def ask(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None) -> bool:
         """Run an ASK query (see :meth:`Store.ask`).

@@ -20,7 +20,6 @@ ibmkg.errors.InputError: endpoint 'file:///etc/passwd' is not an http(s) URL
 from __future__ import annotations
 
 import json
-import urllib.error
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -28,7 +27,7 @@ from urllib.parse import urlparse
 
 import pyoxigraph
 
-from ibmkg.errors import EndpointError, InputError, QuerySyntaxError
+from ibmkg.errors import EndpointError, EndpointHTTPError, InputError, QuerySyntaxError
 from ibmkg.formats import Backend
 from ibmkg.sparql import BindableTerm
 from ibmkg.store.base import (
@@ -41,9 +40,21 @@ from ibmkg.store.base import (
     ntriples,
     to_value,
 )
+from ibmkg.store.http import (
+    DEFAULT_MAX_BYTES,
+    USER_AGENT,
+    Response,
+    Transport,
+    display_url,
+    server_words,
+)
 
-#: Triples per ``INSERT DATA`` request when loading.
-CHUNK = 2000
+#: Triples per ``INSERT DATA`` request when loading. Virtuoso 7.2 compiles one request into at
+#: most 10,000 lines of SQL, about 7 per triple: 1,429 plain triples of the ontology in one
+#: request were refused (SP031), so a chunk stays well below 1,400.
+CHUNK = 1000
+#: Longest GET URL; longer queries are POSTed.
+MAX_GET_URL = 2000
 
 
 class RemoteStore(Store):
@@ -54,13 +65,16 @@ class RemoteStore(Store):
     :param user: user name for updates.
     :param password: password for updates.
     :param auth: ``digest`` or ``basic``.
-    :param timeout: seconds to wait for any request (never unlimited).
+    :param timeout: seconds for a whole request, retries and body included (never unlimited).
+    :param max_bytes: largest answer accepted.
+    :param retries: how many times a ``429``/``503`` answer is retried.
     :param graphs: the named graphs that make up this store's dataset; ``None`` uses the
         server's default dataset (and :meth:`load` adds to the list).
     :param union_graph: a graph this store keeps equal to the merge of ``graphs`` and uses as
         the default graph, so a triple stated in two graphs is seen once (the SPARQL
         dataset's RDF merge; Virtuoso would count it twice if given several default
         graphs). ``None``: the ``graphs`` themselves are sent as default graphs.
+    :param inferred_graph: the graph holding the reasoner's inferences, if not the usual one.
     """
 
     backend = Backend.REMOTE
@@ -74,112 +88,148 @@ class RemoteStore(Store):
         password: str | None = None,
         auth: str = "digest",
         timeout: float = 60.0,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        retries: int = 3,
         graphs: Sequence[str] | None = None,
         union_graph: str | None = None,
+        inferred_graph: str | None = None,
     ) -> None:
         for url in (endpoint, update_endpoint):
             if url is not None and urlparse(url).scheme not in ("http", "https"):
                 raise InputError(f"endpoint {url!r} is not an http(s) URL")
+            if url is not None and (urlparse(url).username or urlparse(url).password):
+                raise InputError(f"endpoint {display_url(url)}: put no user name or password "
+                                 "in the URL; use --user/--password, the environment or --netrc")
         if auth not in ("digest", "basic"):
             raise InputError(f"auth must be 'digest' or 'basic', not {auth!r}")
         if timeout <= 0:
             raise InputError("timeout must be a positive number of seconds")
+        if max_bytes <= 0 or retries < 0:
+            raise InputError("max_bytes must be positive and retries 0 or more")
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.user = user
         self.password = password
         self.auth = auth
         self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.retries = retries
         self.graphs: list[str] | None = list(graphs) if graphs is not None else None
         self.union_graph = union_graph
+        self.inferred_graph = inferred_graph
         if union_graph is not None and self.graphs is None:
             raise InputError("a union graph needs the list of graphs it merges")
 
     # -- transport -----------------------------------------------------------------------
 
-    def _wrapper(self, url: str) -> Any:
-        from SPARQLWrapper import POST, SPARQLWrapper
+    @property
+    def transport(self) -> Transport:
+        """The HTTP transport (deadline, size limit, retries, authentication)."""
+        return Transport(timeout=self.timeout, max_bytes=self.max_bytes, retries=self.retries,
+                         user=self.user, password=self.password, auth=self.auth)
 
-        wrapper = SPARQLWrapper(url)
-        wrapper.setTimeout(int(max(1, round(self.timeout))))
-        wrapper.setMethod(POST)
+    def _wrapper(self, url: str, text: str, accept: str) -> Any:
+        from SPARQLWrapper import GET, JSON, TURTLE, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(url, agent=USER_AGENT)
+        wrapper.setReturnFormat(JSON if accept == "json" else TURTLE)
+        wrapper.setQuery(text)
+        wrapper.setMethod(GET)
         return wrapper
 
     def _request(self, text: str, accept: str, *, scoped: bool = True,
                  ) -> tuple[bytes, dict[str, str]]:
-        """POST a query; ``scoped`` sends the store's graphs as the dataset."""
-        from SPARQLWrapper import JSON, TURTLE
+        """Send a query (GET, or POST when long); ``scoped`` sends the store's graphs."""
+        from SPARQLWrapper import POST
 
-        wrapper = self._wrapper(self.endpoint)
-        wrapper.setReturnFormat(JSON if accept == "json" else TURTLE)
+        wrapper = self._wrapper(self.endpoint, text, accept)
         if scoped and self.graphs is not None:
             for graph in [self.union_graph] if self.union_graph else self.graphs:
                 wrapper.addDefaultGraph(graph)
             for graph in self.graphs or [_NO_GRAPH]:
                 wrapper.addNamedGraph(graph)
-        wrapper.setQuery(text)
-        result = self._call(wrapper)
-        headers = {k.lower(): v for k, v in result.info().items()}
-        return result.response.read(), headers
-
-    def _call(self, wrapper: Any) -> Any:
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
-
-        try:
-            return wrapper.query()
-        except QueryBadFormed as err:
-            raise QuerySyntaxError("<query>", 0, 0, "the endpoint rejected the query: "
-                                   + _server_message(str(err))) from None
-        except SPARQLWrapperException as err:
-            raise EndpointError(f"{wrapper.endpoint}: {_first_line(str(err))} "
-                                f"({_server_message(str(err))})") from None
-        except urllib.error.HTTPError as err:
-            hint = "; check --user/--password" if err.code in (401, 403) else ""
-            raise EndpointError(f"{wrapper.endpoint}: HTTP {err.code} {err.reason}{hint}"
-                                ) from None
-        except TimeoutError:
+        request = wrapper._createRequest()
+        if len(request.full_url) > MAX_GET_URL:
+            wrapper.setMethod(POST)
+            request = wrapper._createRequest()
+        response = self._send(request)
+        if response.media_type in ("text/html", "application/xhtml+xml"):
             raise EndpointError(
-                f"{wrapper.endpoint}: no answer within {self.timeout:g} s; "
-                "raise the timeout or simplify the query"
-            ) from None
-        except (urllib.error.URLError, OSError) as err:
-            reason = getattr(err, "reason", err)
-            raise EndpointError(f"{wrapper.endpoint}: cannot connect ({reason})") from None
+                f"{display_url(self.endpoint)}: answered an HTML page, not SPARQL results "
+                f"({server_words(response.body, 80) or 'empty'}); check that the URL is the "
+                "SPARQL endpoint")
+        return response.body, response.headers
+
+    def _send(self, request: Any) -> Response:
+        try:
+            return self.transport.send(request)
+        except EndpointHTTPError as err:
+            if err.status == 400:
+                raise QuerySyntaxError("<query>", 0, 0, "the endpoint "
+                                       f"{display_url(self.endpoint)} rejected the query: "
+                                       f"{err.detail or 'no detail'}") from None
+            raise
 
     def update(self, text: str) -> None:
-        """Send a SPARQL Update to the update endpoint.
+        """Send a SPARQL Update to the update endpoint (always POST).
 
         :param text: the update.
         :raises EndpointError: when the server refuses or fails.
         """
-        from SPARQLWrapper import BASIC, DIGEST, JSON
+        from SPARQLWrapper import POST
 
-        wrapper = self._wrapper(self.update_endpoint)
-        wrapper.setReturnFormat(JSON)
-        if self.user is not None:
-            wrapper.setHTTPAuth(DIGEST if self.auth == "digest" else BASIC)
-            wrapper.setCredentials(self.user, self.password or "")
-        wrapper.setQuery(text)
+        wrapper = self._wrapper(self.update_endpoint, text, "json")
         if not wrapper.isSparqlUpdateRequest():
             raise InputError("update() needs a SPARQL Update request")
-        self._call(wrapper).response.read()
+        wrapper.setMethod(POST)
+        self._send(wrapper._createRequest())
 
     # -- queries -------------------------------------------------------------------------
 
     def _results(self, text: str, *, scoped: bool = True) -> ResultTable | bool:
         raw, headers = self._request(text, "json", scoped=scoped)
+        result = parse_json_results(raw, display_url(self.endpoint))
+        if isinstance(result, ResultTable):
+            self._check_truncation(text, headers, len(result.rows), scoped=scoped)
+        return result
+
+    def _check_truncation(self, text: str, headers: Mapping[str, str], rows: int, *,
+                          scoped: bool) -> None:
+        """Virtuoso's ``X-SPARQL-MaxRows``: exactly that many rows may be complete; count."""
+        limit = headers.get("x-sparql-maxrows", "").strip()
+        if not limit.isdigit() or rows < int(limit):
+            return
+        total: int | None = None
         try:
-            document = json.loads(raw)
-            if "boolean" in document:
-                return bool(document["boolean"])
-            columns = tuple(document["head"]["vars"])
-            rows = [tuple(_json_value(binding.get(c)) for c in columns)
-                    for binding in document["results"]["bindings"]]
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise EndpointError(f"{self.endpoint}: unreadable SPARQL JSON results ({err})"
-                                ) from None
-        _check_truncation(self.endpoint, headers, len(rows))
-        return ResultTable(columns, rows)
+            counted = self._results(count_query(text), scoped=scoped)
+            if isinstance(counted, ResultTable) and counted.rows:
+                value = counted.rows[0][0]
+                total = value if isinstance(value, int) else None
+        except (EndpointError, QuerySyntaxError):
+            total = None
+        if total is None or total > rows:
+            of = f" of {total}" if total is not None else ""
+            raise EndpointError(
+                f"{display_url(self.endpoint)}: the server cut the result at {limit}{of} rows "
+                "(X-SPARQL-MaxRows); add LIMIT/OFFSET paging or raise ResultSetMaxRows on "
+                "the server")
+
+    def select(self, text: str, *, scoped: bool = True) -> ResultTable:
+        """Run a SELECT exactly as written (no gate, no bindings: for ibmkg's own queries).
+
+        :param text: the query.
+        :param scoped: send the store's graphs as the dataset (``False``: the server's own).
+        :returns: the rows.
+        """
+        return self._select(text, scoped=scoped)
+
+    def server_software(self) -> str:
+        """The server's ``Server`` header (``Virtuoso/07.20.3229 ...``), or ``""``.
+
+        :returns: the header.
+        """
+        _, headers = self._request("ASK { }", "json", scoped=False)
+        return headers.get("server", "")
 
     def _select(self, text: str, *, scoped: bool = True) -> ResultTable:
         result = self._results(text, scoped=scoped)
@@ -356,22 +406,56 @@ def _json_value(term: Any) -> Value:
     return to_value(pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype)))
 
 
-def _check_truncation(endpoint: str, headers: Mapping[str, str], rows: int) -> None:
-    limit = headers.get("x-sparql-maxrows")
-    if limit is not None and limit.strip().isdigit() and rows >= int(limit):
-        raise EndpointError(
-            f"{endpoint}: the server cut the result at {limit} rows (X-SPARQL-MaxRows); "
-            "add LIMIT/OFFSET paging or raise ResultSetMaxRows on the server"
-        )
+def parse_json_results(raw: bytes, url: str) -> ResultTable | bool:
+    """Read SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/).
+
+    :param raw: the body.
+    :param url: the endpoint, for messages.
+    :returns: the rows, or the boolean of an ASK.
+    :raises EndpointError: for anything that is not well-formed results.
+
+    >>> parse_json_results(b'{"head": {}, "boolean": true}', "http://x/sparql")
+    True
+    >>> parse_json_results(b'{"head": {"vars": ["s"]', "http://x/sparql")
+    Traceback (most recent call last):
+    ...
+    ibmkg.errors.EndpointError: http://x/sparql: malformed SPARQL JSON results (line 1 ...)...
+    """
+    try:
+        document = json.loads(raw)
+        if not isinstance(document, dict):
+            raise TypeError("not a JSON object")
+        if "boolean" in document:
+            return bool(document["boolean"])
+        columns = tuple(document["head"]["vars"])
+        rows = [tuple(_json_value(binding.get(c)) for c in columns)
+                for binding in document["results"]["bindings"]]
+    except json.JSONDecodeError as err:
+        problem = f"line {err.lineno} column {err.colno}: {err.msg}"
+        raise EndpointError(f"{url}: malformed SPARQL JSON results ({problem}); check that the "
+                            "URL is a SPARQL endpoint and the server's log") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as err:
+        what = f"missing {err}" if isinstance(err, KeyError) else str(err)
+        raise EndpointError(f"{url}: not SPARQL JSON results ({what}); check that the URL is "
+                            "a SPARQL endpoint") from None
+    return ResultTable(columns, rows)
 
 
-def _server_message(text: str) -> str:
-    """The server's own words from a SPARQLWrapper error (after ``Response:``)."""
-    _, _, response = text.partition("Response:")
-    response = response.strip().removeprefix("b'").removeprefix('b"').rstrip("'\"")
-    lines = [ln for ln in response.replace("\\n", "\n").splitlines() if ln.strip()]
-    return " ".join(lines[:2])[:300] if lines else _first_line(text)
+def count_query(text: str) -> str:
+    r"""Wrap a SELECT query to count its rows (its prologue kept in front).
 
+    :param text: the query.
+    :returns: ``SELECT (COUNT(*) AS ?n) WHERE { { <the query> } }``.
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "no detail"
+    >>> count_query("PREFIX a: <http://a/>\nSELECT ?s { ?s a:p 1 }")
+    'PREFIX a: <http://a/>\nSELECT (COUNT(*) AS ?ibmkg_count) WHERE { { SELECT ?s { ?s a:p 1 } } }'
+    """
+    from ibmkg.sparql import tokens
+
+    start = 0
+    for token in tokens(text):
+        if token.kind == "word" and token.text.upper() == "SELECT":
+            start = token.start
+            break
+    prologue, body = text[:start], text[start:]
+    return f"{prologue}SELECT (COUNT(*) AS ?ibmkg_count) WHERE {{ {{ {body.strip()} }} }}"

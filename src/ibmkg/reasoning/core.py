@@ -6,7 +6,7 @@ fast). It uses its own :class:`owlready2.World`, never ``default_world``.
 Steps of :func:`reason`:
 
 1. Parse the ontology and the data strictly (pyoxigraph), one graph per file.
-2. Close the world on ``hasFinding``, study by study (see :mod:`ibmkg.reasoning_input`):
+2. Close the world on ``hasFinding``, study by study (see :mod:`ibmkg.reasoning.inputs`):
    ``ibmkg:StudyReportingOnlySubjectiveImprovement`` uses a universal restriction and
    could never be inferred under the open-world assumption. The closure axioms are given to
    the reasoner only; they are not written to ``build/inferred.ttl``.
@@ -16,7 +16,7 @@ Steps of :func:`reason`:
    told to treat such datatypes as opaque.
 4. Read back each individual's entailed named types; what is entailed but not asserted is
    an inference. Each inferred study class gets its justification from
-   :mod:`ibmkg.explanations` (SPARQL over the asserted facts).
+   :mod:`ibmkg.reasoning.explanations` (SPARQL over the asserted facts).
 
 Without Java, :data:`Engine.AUTO` falls back to OWL 2 RL materialisation with ``owlrl`` and
 says so in one note: RL has no universal restrictions on the left of an inference, no
@@ -33,7 +33,8 @@ individual given two values of a functional property) would go unnoticed; with t
 letter's ten studies everything is one batch.
 
 An inconsistent graph raises :class:`~ibmkg.errors.InconsistentGraphError` naming the
-individuals and axioms involved (found by :meth:`ibmkg.explanations.Explainer.find_clashes`,
+individuals and axioms involved (found by
+:meth:`ibmkg.reasoning.explanations.Explainer.find_clashes`,
 or, failing that, by re-reasoning file by file); nothing is written.
 
 OWL 2 Direct Semantics: https://www.w3.org/TR/owl2-direct-semantics/ ;
@@ -55,6 +56,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -62,9 +64,10 @@ import pyoxigraph
 from pyoxigraph import NamedNode, Triple
 
 from ibmkg.errors import InconsistentGraphError, InputError, ReasoningError
-from ibmkg.explanations import Clash, Explainer
 from ibmkg.namespaces import PREFIXES
-from ibmkg.reasoning_input import (
+from ibmkg.reasoning.explanations import Clash, Explainer
+from ibmkg.reasoning.fast import UnsupportedAxiomError
+from ibmkg.reasoning.inputs import (
     HAS_FINDING,
     TYPE,
     Inputs,
@@ -126,6 +129,7 @@ class Engine(StrEnum):
     """Which reasoner to run."""
 
     AUTO = "auto"
+    FAST = "fast"
     HERMIT = "hermit"
     OWLRL = "owlrl"
 
@@ -160,8 +164,9 @@ class ReasoningResult:
     :param unsatisfiable_classes: classes equivalent to ``owl:Nothing`` (HermiT only).
     :param inferred: study IRI -> the classes inferred for it (not asserted, not mere
         superclasses of asserted ones), sorted by class IRI.
-    :param inferred_graph: every entailed, non-asserted ``rdf:type`` triple of the data's
-        individuals (named classes only).
+    :param inferred_triples: every entailed, non-asserted ``rdf:type`` triple of the data's
+        individuals (named classes only); :attr:`inferred_graph` is the same as an rdflib
+        graph, made on first use.
     :param digest: :func:`inputs_digest` of the files reasoned over.
     :param seconds: wall time of the whole call, Java start included.
     :param clashes: the contradictions found when inconsistent.
@@ -172,10 +177,20 @@ class ReasoningResult:
     notes: list[str]
     unsatisfiable_classes: list[str]
     inferred: dict[str, list[InferredType]]
-    inferred_graph: rdflib.Graph
+    inferred_triples: tuple[Triple, ...]
     digest: str
     seconds: float
     clashes: list[Clash] = field(default_factory=list)
+
+    @cached_property
+    def inferred_graph(self) -> rdflib.Graph:
+        """The inferred triples as an rdflib graph (built on first use, then kept).
+
+        :returns: the graph.
+        """
+        from ibmkg.graph_io import to_rdflib_graph
+
+        return to_rdflib_graph(self.inferred_triples)
 
     def classes_of(self, study: str) -> set[str]:
         """The IRIs of the classes inferred for one study.
@@ -243,17 +258,20 @@ def inferred_is_current(path: Path, ontology: Path, data: Sequence[Path], *,
     :param path: the inferred file (``build/inferred.ttl``).
     :param ontology: the ontology file.
     :param data: the data files.
-    :param engine: the engine wanted; ``AUTO`` wants HermiT when Java is found, so OWL 2 RL
-        inferences made without Java are stale once Java is there.
+    :param engine: the engine wanted; ``AUTO`` accepts the fast classifier's or HermiT's
+        inferences (they are the same), and OWL 2 RL's only while Java is missing.
     :returns: ``False`` when the file is missing, hand-made, stale or from another engine.
     """
     if not path.is_file():
         return False
     with path.open(encoding="utf-8") as handle:
         head = [handle.readline().rstrip("\n") for _ in range(3)]
-    wanted = Engine.OWLRL if engine is Engine.OWLRL or find_java() is None else Engine.HERMIT
-    return head == [HEADER, f"# Engine: {wanted.value}",
-                    f"# Inputs: {inputs_digest([ontology, *data])}"]
+    if engine is not Engine.AUTO:
+        wanted = {engine}
+    else:
+        wanted = {Engine.FAST, Engine.OWLRL if find_java() is None else Engine.HERMIT}
+    return (head[0] == HEADER and head[1] in {f"# Engine: {e.value}" for e in wanted}
+            and head[2] == f"# Inputs: {inputs_digest([ontology, *data])}")
 
 
 # --- engines ----------------------------------------------------------------------------
@@ -326,6 +344,13 @@ def _resolve(engine: Engine) -> tuple[Engine, str | None, list[str]]:
     """The engine to run, the Java to run it with, and the note about a fallback."""
     if engine is Engine.OWLRL:
         return Engine.OWLRL, None, []
+    if engine in (Engine.FAST, Engine.AUTO):
+        return Engine.FAST, None, []
+    return _resolve_java(engine)
+
+
+def _resolve_java(engine: Engine) -> tuple[Engine, str | None, list[str]]:
+    """HermiT when Java is found; else OWL 2 RL (or an error when HermiT was asked for)."""
     java = find_java()
     if java is not None:
         return Engine.HERMIT, java, []
@@ -337,6 +362,19 @@ def _resolve(engine: Engine) -> tuple[Engine, str | None, list[str]]:
 
 
 # --- the public entry point -------------------------------------------------------------
+
+
+def _run_fast(inputs: Inputs, vocab: Vocabulary) -> tuple[dict[str, set[str]], list[str]]:
+    """The fast classifier: entailed types per individual, and the clashes found.
+
+    :raises UnsupportedAxiomError: when the input needs reasoning it lacks.
+    """
+    from ibmkg.reasoning.fast import Clash as FastClash
+    from ibmkg.reasoning.fast import classify, compile_ontology
+
+    clashes: list[FastClash] = []
+    types = classify(compile_ontology(inputs.ontology), vocab.logical(inputs.data), clashes)
+    return types, [f"{c.individual}: {c.reason}" for c in clashes]
 
 
 def _batches(inputs: Inputs, size: int) -> list[tuple[tuple[str, tuple[Triple, ...]], ...]]:
@@ -434,17 +472,37 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
                           if isinstance(t.subject, pyoxigraph.NamedNode)})
     studies = sorted(i for i, classes in asserted.items()
                      if any(_STUDY in vocab.told_ancestors(c) for c in classes))
-    if chosen is Engine.HERMIT:
+    fast: tuple[dict[str, set[str]], list[str]] | None = None
+    if chosen is Engine.FAST:
+        try:
+            fast = _run_fast(inputs, vocab)
+        except UnsupportedAxiomError as err:
+            if engine is Engine.FAST:
+                raise
+            chosen, java, notes = _resolve_java(Engine.AUTO)
+            notes.insert(0, f"the fast classifier cannot decide this input ({err}); "
+                            f"using {chosen.value}")
+    if chosen is Engine.FAST:
+        notes.append(f"engine fast: the ontology's axioms compiled into rules; closed world "
+                     f"on hasFinding for {len(studies)} studies; class satisfiability is "
+                     f"checked by HermiT only (--engine hermit)")
+    elif chosen is Engine.HERMIT:
         notes.append(f"closed world: added 'hasFinding only {{…}}' closure axioms for "
                      f"{len(studies)} studies before reasoning")
     elif not notes:
         notes.append(f"engine owlrl: {RL_LIMITATIONS}")
-    batches = len(_batches(inputs, batch_files))
+    batches = len(_batches(inputs, batch_files)) if chosen is not Engine.FAST else 1
     if batches > 1:
         notes.append(f"reasoned in {batches} batches of up to {batch_files} data files")
     try:
-        types, unsatisfiable, errors = _classify(chosen, java, inputs, vocab, studies,
-                                                 batch_files)
+        if fast is not None and chosen is Engine.FAST:
+            types, unsatisfiable, errors = fast[0], list[str](), list[str]()
+            if fast[1]:
+                notes += [f"fast: {c}" for c in fast[1]]
+                raise _Inconsistent()
+        else:
+            types, unsatisfiable, errors = _classify(chosen, java, inputs, vocab, studies,
+                                                     batch_files)
         if errors:
             notes += [f"owlrl: {e}" for e in errors]
             raise _Inconsistent()
@@ -467,21 +525,20 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
                 told |= vocab.told_ancestors(cls)
             shown = [c for c in new if c.startswith(_IBMKG) and c not in told]
             report[iri] = [_inferred_type(c, iri, shown, vocab, explainer,
-                                          chosen is Engine.HERMIT) for c in shown]
-    from ibmkg.graph_io import to_rdflib_graph
-
+                                          chosen in (Engine.HERMIT, Engine.FAST))
+                          for c in shown]
     return ReasoningResult(
         consistent=True, engine=chosen, notes=notes, unsatisfiable_classes=unsatisfiable,
-        inferred=report, inferred_graph=to_rdflib_graph(inferred_triples),
+        inferred=report, inferred_triples=tuple(inferred_triples),
         digest=inputs_digest([ontology, *data]), seconds=time.perf_counter() - started)
 
 
 def _explainer(inputs: Inputs) -> Explainer:
     store = pyoxigraph.Store()
-    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in inputs.ontology)
+    store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
+                      for t in [*inputs.ontology, *inputs.data])
     sources: dict[str, str] = {}
     for name, triples in inputs.files:
-        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
         for t in triples:
             if isinstance(t.subject, pyoxigraph.NamedNode) and t.predicate == TYPE:
                 sources.setdefault(t.subject.value, name)
@@ -496,7 +553,7 @@ def _inferred_type(cls: str, study: str, shown: Sequence[str], vocab: Vocabulary
         if below:
             lines = [f"entailed by {vocab.label(c)}, a subclass" for c in below]
         else:
-            lines = ["entailed by the reasoner; no rule in ibmkg.explanations matches"]
+            lines = ["entailed by the reasoner; no rule in ibmkg.reasoning.explanations matches"]
     if cls == _ONLY_SUBJECTIVE and closed_engine:
         findings = sorted(explainer.render(q.object) or "?" for q in
                           explainer.store.quads_for_pattern(NamedNode(study), HAS_FINDING, None)
@@ -520,11 +577,9 @@ def _inconsistent(inputs: Inputs, engine: Engine, java: str | None, notes: list[
         raise InconsistentGraphError(
             message, individuals=sorted({c.individual for c in clashes}),
             axioms=sorted({c.axiom for c in clashes}))
-    from ibmkg.graph_io import to_rdflib_graph
-
     return ReasoningResult(
         consistent=False, engine=engine, notes=[*notes, *lines], unsatisfiable_classes=[],
-        inferred={}, inferred_graph=to_rdflib_graph([]),
+        inferred={}, inferred_triples=(),
         digest=inputs_digest([ontology, *data]), seconds=time.perf_counter() - started,
         clashes=clashes)
 
@@ -536,7 +591,11 @@ def _recheck_files(inputs: Inputs, engine: Engine, java: str | None) -> list[Cla
         subjects = sorted({t.subject.value for t in triples
                            if isinstance(t.subject, pyoxigraph.NamedNode)})
         try:
-            if engine is Engine.HERMIT and java is not None:
+            if engine is Engine.FAST:
+                if _run_fast(Inputs(inputs.ontology, ((name, triples),)),
+                             Vocabulary(inputs.ontology))[1]:
+                    raise _Inconsistent()
+            elif engine is Engine.HERMIT and java is not None:
                 _run_hermit(java, [*inputs.ontology, *triples], [])
             else:
                 _, errors = _run_owlrl([*inputs.ontology, *triples], [])
@@ -552,12 +611,6 @@ def _recheck_files(inputs: Inputs, engine: Engine, java: str | None) -> list[Cla
 # --- writing ----------------------------------------------------------------------------
 
 
-def _triples(graph: rdflib.Graph) -> list[Triple]:
-    data = graph.serialize(format="nt", encoding="utf-8")
-    return [Triple(q.subject, q.predicate, q.object)
-            for q in pyoxigraph.parse(input=data, format=pyoxigraph.RdfFormat.N_TRIPLES)]
-
-
 def write_inferred(result: ReasoningResult, path: Path) -> None:
     """Write the inferred triples as canonical Turtle, atomically.
 
@@ -571,7 +624,7 @@ def write_inferred(result: ReasoningResult, path: Path) -> None:
     if not result.consistent:
         raise ReasoningError("refusing to write inferences of an inconsistent graph")
     header = inferred_header(result.engine, result.digest)
-    text = canonical_turtle(_triples(result.inferred_graph), header=header)
+    text = canonical_turtle(list(result.inferred_triples), header=header)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, text)
 
@@ -595,7 +648,7 @@ def ensure_inferred(ontology: Path, data: Sequence[Path], path: Path, *,
         return load_turtle(path, display=path.as_posix()), None
     result = reason(ontology, data, engine=engine)
     write_inferred(result, path)
-    return _triples(result.inferred_graph), result
+    return list(result.inferred_triples), result
 
 
 def summary_rows(result: ReasoningResult) -> list[tuple[str, str, str]]:
@@ -604,9 +657,8 @@ def summary_rows(result: ReasoningResult) -> list[tuple[str, str, str]]:
     :param result: the result.
     :returns: the rows, sorted.
 
-    >>> import rdflib
     >>> result = ReasoningResult(True, Engine.OWLRL, [], [], {"s": [InferredType(
-    ...     "c", "a class", ["why 1", "why 2"])]}, rdflib.Graph(), "sha256:", 0.0)
+    ...     "c", "a class", ["why 1", "why 2"])]}, (), "sha256:", 0.0)
     >>> summary_rows(result)
     [('s', 'c', 'why 1'), ('s', 'c', 'why 2')]
     """

@@ -1,0 +1,198 @@
+"""The evidence map and the timeline, drawn with matplotlib from SPARQL results.
+
+Both pictures come from the rows of :data:`EVIDENCE_QUERY` and :data:`TIMELINE_QUERY` run on
+the graph; nothing is typed in by hand. Colours are the Okabe-Ito palette (distinguishable
+with the common colour-vision deficiencies), and every encoding is doubled by something that
+is not colour (marker shape for the basis, a text legend, the alt text), so the pictures read
+in grey scale and without sight. This is the only module that imports matplotlib.
+
+>>> sorted(DIRECTION_COLOURS)[:2]
+['improved', 'no effect']
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ibmkg.store.base import Store
+
+__all__ = ["BASIS_MARKERS", "DIRECTION_COLOURS", "EVIDENCE_QUERY", "TIMELINE_QUERY", "Picture",
+           "evidence_map", "timeline"]
+
+_PREFIXES = """PREFIX ibmkg: <https://w3id.org/ibmkg/ontology/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+#: One row per finding and outcome domain: the study, its design, direction, basis, patients.
+EVIDENCE_QUERY: Final = _PREFIXES + """SELECT ?study ?studyLabel ?designLabel ?domainLabel
+       ?directionLabel ?basisLabel ?patients ?finding WHERE {
+  ?study ibmkg:hasFinding ?finding ; rdfs:label ?studyLabel ; ibmkg:patientCount ?patients ;
+    a ?design .
+  ?design ibmkg:designGroup true ; rdfs:label ?designLabel .
+  ?finding ibmkg:outcomeDomain ?domain ; ibmkg:direction ?direction .
+  ?domain skos:prefLabel|rdfs:label ?domainLabel .
+  ?direction rdfs:label ?directionLabel .
+  OPTIONAL { ?finding ibmkg:basis ?basis . ?basis rdfs:label ?basisLabel . }
+}
+ORDER BY ?designLabel ?studyLabel ?domainLabel ?finding"""
+
+#: One row per study: year, design and patient count.
+TIMELINE_QUERY: Final = _PREFIXES + """SELECT ?study ?studyLabel ?year ?designLabel ?patients
+WHERE {
+  ?study ibmkg:reportedIn ?pub ; rdfs:label ?studyLabel ; ibmkg:patientCount ?patients ;
+    a ?design .
+  ?pub ibmkg:publicationYear ?year .
+  ?design ibmkg:designGroup true ; rdfs:label ?designLabel .
+}
+ORDER BY ?year ?studyLabel"""
+
+#: Okabe-Ito colours by direction label; other directions get grey.
+DIRECTION_COLOURS: Final = {"improved": "#0072B2", "positive trend": "#56B4E9",
+                            "no effect": "#E69F00", "worsened": "#D55E00"}
+_OTHER_COLOUR: Final = "#999999"
+#: Marker by basis label (first word); a finding without a basis is a diamond.
+BASIS_MARKERS: Final = {"objective": "o", "patient-reported": "^", "investigator": "s"}
+_OTHER_MARKER: Final = "D"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An SVG picture and the alt text that says what it shows.
+
+    :param svg: the SVG document.
+    :param alt: a plain-text description of the data shown.
+    :param rows: how many SPARQL result rows it was drawn from.
+    """
+
+    svg: str
+    alt: str
+    rows: int
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({"svg.hashsalt": "ibmkg", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans", "font.size": 9})
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _svg(figure: Any, title: str, alt: str) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight",
+                   metadata={"Title": title, "Description": alt, "Date": None,
+                             "Creator": "ibmkg (matplotlib)"})
+    _pyplot().close(figure)
+    return buffer.getvalue()
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0].lower()
+
+
+def _size(patients: int) -> float:
+    return 30.0 + 6.0 * float(patients)
+
+
+def evidence_map(store: Store) -> Picture:
+    """Studies grouped by design (rows) against outcome domains (columns).
+
+    Each mark is one finding: colour by direction, shape by basis, area by the study's
+    patients.
+
+    :param store: a store holding the ontology and the studies.
+    :returns: the picture.
+
+    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> evidence_map(EmbeddedStore()).alt.startswith("Evidence map of 0 findings")
+    True
+    """
+    table = store.query(EVIDENCE_QUERY)
+    records = table.as_dicts()
+    studies: dict[str, tuple[str, str]] = {}
+    for r in records:
+        studies.setdefault(str(r["study"]), (str(r["designLabel"]), str(r["studyLabel"])))
+    order = sorted(studies, key=lambda s: studies[s])
+    domains = sorted({str(r["domainLabel"]) for r in records})
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(2.5 + 0.55 * len(domains), 1.5 + 0.42 * len(order)))
+    cells: defaultdict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        cells[(order.index(str(r["study"])), domains.index(str(r["domainLabel"])))].append(r)
+    for (row, column), items in sorted(cells.items()):
+        for k, r in enumerate(items):
+            offset = (k - (len(items) - 1) / 2) * 0.22
+            basis = str(r["basisLabel"]) if r["basisLabel"] is not None else ""
+            axes.scatter([column + offset], [row],
+                         s=_size(int(r["patients"])),  # type: ignore[arg-type]
+                         c=DIRECTION_COLOURS.get(str(r["directionLabel"]), _OTHER_COLOUR),
+                         marker=BASIS_MARKERS.get(_first_word(basis), _OTHER_MARKER),
+                         edgecolors="black", linewidths=0.6, zorder=3)
+    axes.set_xticks(range(len(domains)), domains, rotation=40, ha="right")
+    axes.set_yticks(range(len(order)), [f"{studies[s][1]} ({studies[s][0]})" for s in order])
+    axes.set_xlim(-0.6, max(len(domains), 1) - 0.4)
+    axes.set_ylim(max(len(order), 1) - 0.5, -0.5)
+    axes.grid(True, color="#dddddd", zorder=0)
+    axes.set_title("Evidence map: findings by study design and outcome domain")
+    handles = [axes.scatter([], [], c=colour, marker="o", s=60, edgecolors="black",
+                            label=name) for name, colour in DIRECTION_COLOURS.items()]
+    handles += [axes.scatter([], [], c="white", marker=marker, s=60, edgecolors="black",
+                             label=f"{name} basis") for name, marker in BASIS_MARKERS.items()]
+    axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+                title="colour: direction\nshape: basis\narea: patients")
+    by_direction: defaultdict[str, int] = defaultdict(int)
+    for r in records:
+        by_direction[str(r["directionLabel"])] += 1
+    counts = ", ".join(f"{n} {d}" for d, n in sorted(by_direction.items()))
+    alt = (f"Evidence map of {len({str(r['finding']) for r in records})} findings "
+           f"({len(records)} finding-domain pairs: {counts}) from {len(order)} studies, "
+           f"grouped by design, across {len(domains)} outcome domains: "
+           + "; ".join(f"{studies[s][1]} ({studies[s][0]}): " + ", ".join(
+               f"{r['domainLabel']} {r['directionLabel']}" for r in records
+               if str(r["study"]) == s) for s in order) + ".")
+    return Picture(_svg(figure, "Evidence map", alt), alt, len(records))
+
+
+def timeline(store: Store) -> Picture:
+    """The studies by publication year and design, sized and labelled by patient count.
+
+    :param store: a store holding the ontology and the studies.
+    :returns: the picture.
+
+    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> picture = timeline(EmbeddedStore())
+    >>> picture.rows, "<svg" in picture.svg
+    (0, True)
+    """
+    records = store.query(TIMELINE_QUERY).as_dicts()
+    designs = sorted({str(r["designLabel"]) for r in records})
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(9, 1.4 + 0.55 * max(len(designs), 1)))
+    stacked: defaultdict[tuple[int, int], int] = defaultdict(int)
+    for r in records:
+        year, row = int(str(r["year"])[:4]), designs.index(str(r["designLabel"]))
+        level = stacked[(year, row)]
+        stacked[(year, row)] += 1
+        y = row + 0.28 * level
+        axes.scatter([year], [y], s=_size(int(r["patients"])),  # type: ignore[arg-type]
+                     c="#009E73", edgecolors="black", linewidths=0.6, zorder=3)
+        axes.annotate(f"{r['studyLabel']} (n={r['patients']})", (year, y),
+                      textcoords="offset points", xytext=(8, 4), fontsize=8)
+    years = [int(str(r["year"])[:4]) for r in records] or [2000]
+    axes.set_xlim(min(years) - 1, max(years) + 6)
+    axes.set_yticks(range(len(designs)), designs)
+    axes.set_ylim(len(designs) - 0.3, -0.7)
+    axes.set_xlabel("publication year")
+    axes.grid(True, axis="x", color="#dddddd", zorder=0)
+    axes.set_title("Timeline of the studies (marker area and n: patients)")
+    alt = (f"Timeline of {len(records)} studies from {min(years)} to {max(years)}: "
+           + "; ".join(f"{str(r['year'])[:4]} {r['studyLabel']}, {r['designLabel']}, "
+                       f"{r['patients']} patients" for r in records) + ".")
+    return Picture(_svg(figure, "Timeline", alt), alt, len(records))

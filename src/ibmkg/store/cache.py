@@ -1,0 +1,181 @@
+"""A persistent pyoxigraph store of the project, rebuilt only when a source file changes.
+
+Loading the project strictly (one graph per file, the line index, the strict gate) costs
+several times pyoxigraph's bare parse, and every ``ibmkg query`` used to pay it before its
+first answer. The cache keeps the gate: the store on disk is written only from data that
+passed :func:`ibmkg.graph_io.load_project`, and it is reused only while every source file
+(ontology, imports, review, studies, mappings, and the inferred graph when asked for) has
+the size and modification time recorded with it. Otherwise it is rebuilt, in a temporary
+directory renamed into place, so a failure never leaves a half-written store.
+
+The cache lives in ``.ibmkg/store-<variant>/`` under the project root (never committed);
+``make run`` warms it. Opened stores are read-only: a second process can read at once.
+
+>>> digest_files([])[:7]
+'sha256:'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Final
+
+import pyoxigraph
+
+from ibmkg.errors import InputError
+from ibmkg.graph_io import LoadedData
+from ibmkg.paths import Layout, import_files, kg_files
+from ibmkg.store.embedded import EmbeddedStore
+from ibmkg.store.lexical import lexical_forms
+
+__all__ = ["CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
+           "save_cache", "source_files"]
+
+#: The cache directory under the project root.
+CACHE_DIR: Final = ".ibmkg"
+_MANIFEST: Final = "manifest.json"
+_LEXICAL: Final = "lexical.json"
+_FORMAT: Final = 2  # 2: with lexical.json
+
+
+def source_files(layout: Layout) -> list[Path]:
+    """The files a project store is made from.
+
+    :param layout: the project layout.
+    :returns: ontology, imports, review and studies, then the mappings when present.
+    """
+    files = [layout.ontology, *import_files(layout), *kg_files(layout)]
+    return files + [p for p in (layout.mappings, layout.mappings_rdf) if p.is_file()]
+
+
+def digest_files(paths: Iterable[Path]) -> str:
+    """Fingerprint files by path, size and modification time (not content: it must be quick).
+
+    :param paths: the files.
+    :returns: ``sha256:<hex>``.
+    :raises InputError: when a file is missing.
+    """
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return f"sha256:{digest.hexdigest()}"
+
+
+def cache_path(layout: Layout, variant: str = "plain") -> Path:
+    """Where a cached store lives.
+
+    :param layout: the project layout.
+    :param variant: ``plain``, or ``inferred`` for the store with the inferred graph.
+    :returns: the directory.
+    """
+    return layout.root / CACHE_DIR / f"store-{variant}"
+
+
+def _wrap(store: pyoxigraph.Store) -> EmbeddedStore:
+    wrapped = EmbeddedStore()
+    wrapped._store = store
+    return wrapped
+
+
+def _current(path: Path, digest: str) -> bool:
+    manifest = path / _MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(recorded.get("format") == _FORMAT and recorded.get("digest") == digest)
+
+
+def save_cache(data: LoadedData, path: Path, digest: str) -> None:
+    """Write a store of ``data`` to ``path`` atomically (temporary directory, then rename).
+
+    :param data: loaded data (it passed the strict gate).
+    :param path: the cache directory.
+    :param digest: :func:`digest_files` of the sources it was made from.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
+    try:
+        store = pyoxigraph.Store(str(tmp / "db"))
+        store.bulk_extend(data.quads())
+        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
+                          for t in set(data.triples()))
+        store.flush()
+        del store
+        forms = lexical_forms(t.object for t in data.triples()
+                              if isinstance(t.object, pyoxigraph.Literal))
+        (tmp / _LEXICAL).write_text(json.dumps(sorted([*key, form] for key, form in forms.items())),
+                                    encoding="utf-8")
+        (tmp / _MANIFEST).write_text(json.dumps({"format": _FORMAT, "digest": digest}),
+                                     encoding="utf-8")
+        old = path.with_name(path.name + ".old")
+        if path.exists():
+            path.replace(old)
+        tmp.replace(path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "plain",
+                build: Callable[[], LoadedData] | None = None) -> tuple[EmbeddedStore, bool]:
+    """The project's store, from the cache when it is current, else loaded and cached.
+
+    :param layout: the project layout.
+    :param extra: more files the store depends on (e.g. ``build/inferred.ttl``).
+    :param variant: which cached store (``plain`` or ``inferred``).
+    :param build: makes the data to cache when the cache is stale (default: the project
+        loaded strictly by :func:`ibmkg.graph_io.load_project`).
+    :returns: the store (read-only when it came from the cache) and whether it did.
+    :raises RdfSyntaxError: when a source file does not parse (the cache is left as it was).
+    """
+    path = cache_path(layout, variant)
+    digest = digest_files([*source_files(layout), *extra])
+    if _current(path, digest):
+        try:
+            return _wrap(pyoxigraph.Store.read_only(str(path / "db"))), True
+        except OSError:
+            pass  # unreadable: rebuild it
+    if build is None:
+        from ibmkg.graph_io import load_project
+
+        data = load_project(layout)
+    else:
+        data = build()
+    try:
+        save_cache(data, path, digest)
+    except OSError:
+        return EmbeddedStore.from_data(data), False
+    return _wrap(pyoxigraph.Store.read_only(str(path / "db"))), False
+
+
+def cached_lexical(layout: Layout, variant: str = "plain") -> dict[tuple[str, str], str] | None:
+    """The written forms of the cached store's typed literals (see :mod:`ibmkg.store.lexical`).
+
+    Call it after :func:`open_cached`, which writes them with the store.
+
+    :param layout: the project layout.
+    :param variant: which cached store.
+    :returns: ``(datatype, store form) -> written form``; ``None`` when the cache has none
+        (then they are recomputed from the store, where only the normalised forms remain).
+
+    >>> from ibmkg.paths import Layout
+    >>> cached_lexical(Layout(Path("/nonexistent"))) is None
+    True
+    """
+    try:
+        rows = json.loads((cache_path(layout, variant) / _LEXICAL).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {(datatype, stored): written for datatype, stored, written in rows}

@@ -1,0 +1,35 @@
+"""`make bench` smoke test: benchmarks/bench_scale.py runs end to end on 20 studies.
+
+It proves the benchmark still works (every step and every stored query gets a figure); it
+measures nothing: speed is only read from `make bench`'s report.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from ibmkg.paths import find_root
+from ibmkg.queries import load_catalogue
+
+ROOT = find_root(Path(__file__).parent)
+
+
+def test_bench_scale_runs_every_step_and_query(tmp_path: Path) -> None:
+    out = tmp_path / "results.md"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"),
+                          "--sizes", "20", "--repeat", "1", "--budget", "300",
+                          "--steps", "load,load-bare,reason-fast,queries,export",
+                          "--out", str(out)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ")[1]
+            for line in out.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and not line.startswith("| step")
+            and not line.startswith("| ---")}
+    queries = [q.name for q in load_catalogue(ROOT / "queries").values() if not q.federated]
+    expected = {"load", "load-bare", "reason-fast", "export"} | {f"query {q}" for q in queries}
+    expected |= {f"query {q} (bare)" for q in queries}
+    assert set(rows) == expected
+    assert all(re.match(r"[0-9.e+-]+ s\b", cell) for cell in rows.values()), rows
