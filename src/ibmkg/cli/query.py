@@ -176,13 +176,18 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
     from ibmkg.sandbox.store import SandboxedStore
     from ibmkg.sandbox.worker import DEFAULT_TIMEOUT
     from ibmkg.store.cache import cached_lexical, open_cached
+    from ibmkg.store.embedded import EmbeddedStore
 
     layout = ctx.layout()
-    limits = {"timeout": timeout or DEFAULT_TIMEOUT, "max_rows": max_rows, "workers": workers,
-              "memory_mb": memory_mb, "cache_size": cache_size}
+
+    def sandboxed(inner: EmbeddedStore, variant: str) -> SandboxedStore:
+        return SandboxedStore(inner, lexical=cached_lexical(layout, variant),
+                              timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
+                              workers=workers, memory_mb=memory_mb, cache_size=cache_size)
+
     if not inferred:
         inner, _ = open_cached(layout)
-        return SandboxedStore(inner, lexical=cached_lexical(layout), **limits)
+        return sandboxed(inner, "plain")
     from ibmkg.build import reasoner
     from ibmkg.paths import kg_files
 
@@ -197,7 +202,7 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
             SourceGraph(INFERRED_GRAPH, "inferred", tuple(inferred_triples)))
 
     inner, _ = open_cached(layout, extra=[path], variant="inferred", build=with_inferred)
-    return SandboxedStore(inner, lexical=cached_lexical(layout, "inferred"), **limits)
+    return sandboxed(inner, "inferred")
 
 
 @click.command()
