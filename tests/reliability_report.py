@@ -27,7 +27,7 @@ ROOT = TESTS.parent
 #: The test files whose results make the document (missing ones are listed as absent).
 FILES = [
     "test_w3c_syntax.py", "test_input_gate.py", "test_round_trip.py", "test_fuzz.py",
-    "test_kill.py", "test_exit_codes.py",
+    "test_kill.py", "test_exit_codes.py", "test_no_stray_access.py",
 ]
 #: Files of other branches, included when present (attack and injection corpora).
 OPTIONAL = ["test_sandbox.py", "test_attacks.py", "test_injection.py", "test_no_network.py"]
@@ -93,7 +93,8 @@ def render(by_file: dict[str, Counter[str]], by_suite: dict[str, Counter[str]],
         "",
         "RDF documents go through `ibmkg.graph_io.load_rdf` (the gate `ibmkg.io.gate."
         "parse_rdf`); evaluation tests are compared as graphs under RDFC-1.0. SPARQL queries "
-        "go through `ibmkg.queries.projection_of`, updates through "
+        "go through the query sandbox's gate `ibmkg.sandbox.gate.inspect_query` (a policy "
+        "refusal of a positive test is allowed, a syntax refusal is not), updates through "
         "`ibmkg.io.sparql_syntax.check_update`; none is run. Exclusions are the `XFAIL` dict "
         "of `tests/test_w3c_syntax.py`, with reasons.",
         "",

@@ -140,7 +140,8 @@ def _group_members(pgid: int) -> list[tuple[int, str]]:
 
 
 def test_killed_during_reasoning_leaves_no_java_and_no_temp_file(project: Path) -> None:
-    """Was: an orphaned `java` process and a temporary file after each kill."""
+    """Was: an orphaned `java` process and a temporary file after each kill (`ibmkg reason
+    --engine hermit`, the step of `build` that runs Java)."""
     from ibmkg.reasoning import find_java
 
     if find_java() is None:
@@ -148,7 +149,8 @@ def test_killed_during_reasoning_leaves_no_java_and_no_temp_file(project: Path) 
             pytest.fail("CI=true but Java is not installed", pytrace=False)
         pytest.skip("Java is not installed (HermiT cannot run)")
     env = {**os.environ, "IBMKG_ROOT": str(project)}
-    proc = subprocess.Popen([sys.executable, "-c", _MAIN, "build"], env=env,
+    proc = subprocess.Popen([sys.executable, "-c", _MAIN, "reason", "--engine", "hermit"],
+                            env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 120

