@@ -503,10 +503,10 @@ def table(outcomes: Sequence[Outcome]) -> str:
         if total[kind]:
             missed = total[kind] - caught[kind] - elsewhere[kind]
             rows.append(f"| {kind} | {total[kind]} | {caught[kind]} | {elsewhere[kind]} | "
-                        f"{missed} | {100 * caught[kind] / total[kind]:.0f} % |")
+                        f"{missed} | {100 * caught[kind] / total[kind]:.1f} % |")
     n, c = sum(total.values()), sum(caught.values())
     rows.append(f"| **all** | **{n}** | **{c}** | **{sum(elsewhere.values())}** | "
-                f"**{n - c - sum(elsewhere.values())}** | **{100 * c / n:.0f} %** |")
+                f"**{n - c - sum(elsewhere.values())}** | **{100 * c / n:.1f} %** |")
     return "\n".join(rows)
 
 
@@ -524,9 +524,9 @@ def _merge_rows(document: str, fresh: str, kinds: Sequence[str]) -> str:
     for kind in KINDS:
         if kind in merged:
             n, c, e, miss = merged[kind]
-            lines.append(f"| {kind} | {n} | {c} | {e} | {miss} | {100 * c / n:.0f} % |")
+            lines.append(f"| {kind} | {n} | {c} | {e} | {miss} | {100 * c / n:.1f} % |")
     n, c, e, miss = (sum(v[i] for v in merged.values()) for i in range(4))
-    rate = f"{100 * c / n:.0f} %"
+    rate = f"{100 * c / n:.1f} %"
     lines.append(f"| **all** | **{n}** | **{c}** | **{e}** | **{miss}** | **{rate}** |")
     return "\n".join(lines)
 
