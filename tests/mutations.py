@@ -503,11 +503,32 @@ def table(outcomes: Sequence[Outcome]) -> str:
         if total[kind]:
             missed = total[kind] - caught[kind] - elsewhere[kind]
             rows.append(f"| {kind} | {total[kind]} | {caught[kind]} | {elsewhere[kind]} | "
-                        f"{missed} | {100 * caught[kind] / total[kind]:.0f} % |")
+                        f"{missed} | {100 * caught[kind] / total[kind]:.1f} % |")
     n, c = sum(total.values()), sum(caught.values())
     rows.append(f"| **all** | **{n}** | **{c}** | **{sum(elsewhere.values())}** | "
-                f"**{n - c - sum(elsewhere.values())}** | **{100 * c / n:.0f} %** |")
+                f"**{n - c - sum(elsewhere.values())}** | **{100 * c / n:.1f} %** |")
     return "\n".join(rows)
+
+
+def _merge_rows(document: str, fresh: str, kinds: Sequence[str]) -> str:
+    """The document's table with the rows of ``kinds`` taken from ``fresh``, totals redone."""
+    def rows(text: str) -> dict[str, list[int]]:
+        found = re.findall(r"^\| ([^|*]+?) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|", text,
+                           re.MULTILINE)
+        return {kind: [int(n) for n in numbers] for kind, *numbers in found}
+
+    merged = rows(document)
+    merged.update({k: v for k, v in rows(fresh).items() if k in kinds})
+    lines = ["| kind of mistake | mutants | caught at its line | caught elsewhere only | missed |"
+             " rate |", "|---|---:|---:|---:|---:|---:|"]
+    for kind in KINDS:
+        if kind in merged:
+            n, c, e, miss = merged[kind]
+            lines.append(f"| {kind} | {n} | {c} | {e} | {miss} | {100 * c / n:.1f} % |")
+    n, c, e, miss = (sum(v[i] for v in merged.values()) for i in range(4))
+    rate = f"{100 * c / n:.1f} %"
+    lines.append(f"| **all** | **{n}** | **{c}** | **{e}** | **{miss}** | **{rate}** |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -519,13 +540,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", type=Path, help="Markdown file whose table to replace")
     parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--kinds", nargs="+", choices=list(KINDS), metavar="KIND",
+                        help="validate only these kinds; with --write, replace only their rows")
     args = parser.parse_args(argv)
     layout = default_layout()
-    mutants = generate(layout)
+    mutants = [m for m in generate(layout) if not args.kinds or m.kind in args.kinds]
     started = time.perf_counter()
     outcomes = run(mutants, Context.of(layout), batch=args.batch, progress=True)
     seconds = time.perf_counter() - started
     text = table(outcomes)
+    if args.kinds and args.write:
+        text = _merge_rows(args.write.read_text(encoding="utf-8"), text, args.kinds)
     for o in outcomes:
         if not o.caught:
             places = ", ".join(sorted({str(r.location) for r in o.new})) or "nothing"
@@ -534,6 +559,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = (f"{len(mutants)} mutants of {len({m.kind for m in mutants})} kinds from "
                f"{len({m.slug for m in mutants})} study files, validated with "
                f"{ENGINE.value} in {seconds:.0f} s (batches of {args.batch}).")
+    if args.kinds and args.write:
+        old = args.write.read_text(encoding="utf-8").split("<!-- mutation-table:begin -->\n")[1]
+        summary = (old.split("\n")[0] + f" Rows for {', '.join(args.kinds)} re-validated "
+                   f"after a shape change: {len(mutants)} mutants in {seconds:.0f} s.")
     if args.write:
         document = args.write.read_text(encoding="utf-8")
         begin, end = "<!-- mutation-table:begin -->", "<!-- mutation-table:end -->"
