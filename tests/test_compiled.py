@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import w3c_shacl
 from ibmkg.graph_io import LoadedData, load_project, load_turtle, parse_turtle
 from ibmkg.paths import default_layout, shape_files
-from ibmkg.validation import ValidationReport, ValidationResult, validate
+from ibmkg.validation import Engine, ValidationReport, ValidationResult, validate
 from ibmkg.validation.compile_sparql import NotCompilable, rewrite_select
 from ibmkg.validation.compiled import compile_shapes, run_compiled, validate_compiled
 from test_shapes import FIXTURES, Fixture, _as_data, _base, _broken, _owners
@@ -42,7 +42,8 @@ def rows(report: ValidationReport) -> set[Row]:
 def assert_same(data: LoadedData, shapes: list[pyoxigraph.Triple],
                 use_shapes: list[str] | None = None) -> set[Row]:
     fast = rows(validate_compiled(data, shapes, use_shapes=use_shapes))
-    reference = rows(validate(data, shapes, use_shapes=use_shapes))
+    reference = rows(validate(data, shapes, use_shapes=use_shapes, engine=Engine.PYSHACL,
+                              python_checks=False))
     assert fast == reference, (f"only compiled: {sorted(fast - reference)}\n"
                                f"only pySHACL: {sorted(reference - fast)}")
     return fast
@@ -198,9 +199,9 @@ def test_w3c_suite(case: w3c_shacl.Case, w3c_present: None) -> None:
     data = w3c_shacl.as_data(w3c_shacl.load(case.data), case.data.name)
     shapes = w3c_shacl.load(case.shapes)
     outcomes: list[set[Row] | str] = []
-    for engine in (validate_compiled, validate):
+    for engine in (Engine.COMPILED, Engine.PYSHACL):
         try:
-            outcomes.append(rows(engine(data, shapes)))
+            outcomes.append(rows(validate(data, shapes, engine=engine, python_checks=False)))
         except Exception as error:  # both engines must fail alike
             outcomes.append(type(error).__name__)
     fast, reference = outcomes
@@ -249,7 +250,8 @@ def test_exists_in_a_filter_is_decorrelated() -> None:
 
 def _pyshacl_fallback(triples: list[pyoxigraph.Triple], shapes: list[pyoxigraph.Triple], *,
                       inference: str = "none") -> list[tuple[ValidationResult, str | None]]:
-    report = validate(_as_data(triples, "data"), shapes, inference=inference)
+    report = validate(_as_data(triples, "data"), shapes, inference=inference,
+                      engine=Engine.PYSHACL, python_checks=False)
     return [(r, None) for r in report.results]
 
 

@@ -179,6 +179,22 @@ class ReasonerEngine(StrEnum):
     OWLRL = "owlrl"
 
 
+class ValidationEngine(StrEnum):
+    """SHACL engines of ``ibmkg validate --engine`` (:class:`ibmkg.validation.Engine`).
+
+    ``compiled`` (the default) runs each shape once over the whole graph as SPARQL on
+    pyoxigraph (:mod:`ibmkg.validation.compiled`) and hands any shape it cannot compile to
+    pySHACL; ``pyshacl`` runs everything through pySHACL, the reference. Both give the same
+    results.
+
+    >>> ValidationEngine("pyshacl") is ValidationEngine.PYSHACL
+    True
+    """
+
+    COMPILED = "compiled"
+    PYSHACL = "pyshacl"
+
+
 class Backend(StrEnum):
     """The SPARQL stores behind :class:`ibmkg.store.Store`."""
 

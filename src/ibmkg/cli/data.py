@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from ibmkg.cli._common import Context, fail, format_option
-from ibmkg.formats import ExportFormat, ReasonerEngine, ReasonFormat, ReportFormat, TableFormat
+from ibmkg.formats import (
+    ExportFormat,
+    ReasonerEngine,
+    ReasonFormat,
+    ReportFormat,
+    TableFormat,
+    ValidationEngine,
+)
 
 _pass = click.make_pass_decorator(Context)
 
@@ -26,9 +33,14 @@ _pass = click.make_pass_decorator(Context)
 @click.option("--report-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the full report when --max-lines cuts it "
               "[default: build/validation-full.txt].")
+@click.option("--engine", type=click.Choice([e.value for e in ValidationEngine]),
+              default=ValidationEngine.COMPILED.value, show_default=True,
+              help="compiled: each shape once over the whole graph as SPARQL on pyoxigraph "
+              "(pySHACL for any shape it cannot compile); pyshacl: the reference engine. "
+              "Both give the same results.")
 @_pass
 def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, inference: str,
-             check_shapes: bool, max_lines: int, report_file: Path | None) -> None:
+             check_shapes: bool, max_lines: int, report_file: Path | None, engine: str) -> None:
     """Validate the project (or the given files, with the project's ontology, imports,
     review and mappings) against shapes/, the closed vocabulary, literal forms and checks.
 
@@ -62,7 +74,7 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
 
     with terminal_progress().step("validating"):
         report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
-                                  inference=inference)
+                                  inference=inference, engine=ValidationEngine(engine))
     if shown:
         report = only_in(report, shown)
     if check_shapes:

@@ -97,7 +97,7 @@ def validate(
     *,
     inference: str = "none",
     use_shapes: Sequence[str] | None = None,
-    engine: Engine = Engine.PYSHACL,
+    engine: Engine = Engine.COMPILED,
     python_checks: bool = True,
 ) -> ValidationReport:
     """Validate the union of the loaded graphs against SHACL shapes, plus the Python checks.
@@ -146,11 +146,13 @@ def validate(
 def _run_engine(engine: Engine, triples: list[pyoxigraph.Triple],
                 shapes: list[pyoxigraph.Triple], inference: str,
                 ) -> list[tuple[ValidationResult, str | None]]:
-    if engine is Engine.PYSHACL:
-        from ibmkg.validation.pyshacl_adapter import run_pyshacl
+    from ibmkg.validation.pyshacl_adapter import run_pyshacl
 
-        return run_pyshacl(triples, shapes, inference=inference)
-    raise NotImplementedError(f"engine {engine.value} is not available")  # pragma: no cover
+    if engine is Engine.COMPILED:
+        from ibmkg.validation.compiled import run_compiled
+
+        return run_compiled(triples, shapes, inference=inference, fallback=run_pyshacl)
+    return run_pyshacl(triples, shapes, inference=inference)
 
 
 def _place(result: ValidationResult, anchor: str | None, locator: Locator,
@@ -318,7 +320,7 @@ def check_results(store: Store, queries: Iterable[StoredQuery], index: SourceInd
 
 def validate_project(data: LoadedData, shapes: Iterable[pyoxigraph.Triple],
                      checks: Iterable[StoredQuery] = (), *, inference: str = "none",
-                     engine: Engine = Engine.PYSHACL,
+                     engine: Engine = Engine.COMPILED,
                      ) -> ValidationReport:
     """Validate loaded data against the shapes and the Python checks, then run the data checks.
 

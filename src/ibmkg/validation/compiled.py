@@ -25,18 +25,11 @@ import pyoxigraph
 from ibmkg.graph_io import LoadedData
 from ibmkg.namespaces import PREFIXES
 from ibmkg.source_index import SourceIndex
-from ibmkg.validation import (
-    Severity,
-    ValidationReport,
-    ValidationResult,
-    _fill,
-    _result_key,
-    _study_labels,
-    select_shapes,
-)
+from ibmkg.validation import Severity, ValidationReport, ValidationResult
 from ibmkg.validation.compile_core import SH, CompiledShape, ShapesGraph, Term, compile_shape
 from ibmkg.validation.compile_sparql import NotCompilable
 from ibmkg.validation.evaluate import DataIndex, Raw, evaluate_shape
+from ibmkg.validation.report import fill_message
 
 if TYPE_CHECKING:
     from ibmkg.queries import StoredQuery
@@ -147,7 +140,8 @@ def validate_compiled(
     :param ontology: extra triples to mix into the data graph (e.g. inferences).
     :param inference: anything but ``none`` hands the whole validation to pySHACL.
     :param use_shapes: run only these shapes (IRIs) and what they use; all by default.
-    :returns: the report, equal to the reference path's.
+    :returns: the report, equal to the reference path's (SHACL results only: the
+        closed-vocabulary and literal checks are :func:`ibmkg.validation.validate`'s).
 
     >>> from ibmkg.graph_io import parse_turtle
     >>> from ibmkg.source_index import SourceIndex
@@ -160,29 +154,10 @@ def validate_compiled(
     >>> [(r.focus, r.constraint_component) for r in validate_compiled(data, shapes).results]
     [('http://ex/a', 'http://www.w3.org/ns/shacl#MinCountConstraintComponent')]
     """
-    from ibmkg.validation import validate
+    from ibmkg.validation import Engine, validate
 
-    if inference != "none":
-        return validate(data, shapes, ontology, inference=inference, use_shapes=use_shapes)
-    shape_list = list(shapes)
-    if use_shapes is not None:
-        shape_list = select_shapes(shape_list, use_shapes)
-    plan = compile_shapes(shape_list)
-    extra = list(ontology) if ontology is not None else []
-    triples = [*data.triples(), *extra]
-    store = pyoxigraph.Store()  # quads, not N-Triples: a parser would rename blank nodes
-    store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples)
-    index = DataIndex(triples, store, plan.backwards())
-    labels = _study_labels(data)
-    parents = _blank_parents(triples)
-    results = [_result(raw, plan.shapes, data, parents) for shape in plan.compiled
-               for raw in evaluate_shape(shape, index)]
-    if plan.fallback:
-        rest = _without_targets(plan.shapes, [s.node for s in plan.compiled])
-        results += validate(data, rest, extra or None).results
-    results = list(dict.fromkeys(results))
-    results.sort(key=_result_key)
-    return ValidationReport(results, labels)
+    return validate(data, shapes, ontology, inference=inference, use_shapes=use_shapes,
+                    engine=Engine.COMPILED, python_checks=False)
 
 
 def _without_targets(graph: ShapesGraph, compiled: list[Term]) -> list[pyoxigraph.Triple]:
@@ -216,7 +191,7 @@ def _result(raw: Raw, graph: ShapesGraph, data: LoadedData,
             bound["value"] = raw.value
         texts |= {_format(m.value, bound) for m in raw.constraint.messages}
     message = "; ".join(sorted(texts)) or _default_message(raw.component, focus_text, raw.path)
-    message = _fill(message, focus_text, value_text, raw.path)
+    message = fill_message(message, focus_text, value_text, raw.path)
     anchor = focus_text if not focus_text.startswith("_:") else _anchor(parents, raw.focus)
     location = data.index.locate(anchor) if anchor else None
     return ValidationResult(
@@ -290,18 +265,9 @@ def validate_project_compiled(data: LoadedData, shapes: Iterable[pyoxigraph.Trip
     >>> validate_project_compiled(LoadedData((), SourceIndex()), []).conforms
     True
     """
-    from ibmkg.validation import check_results
+    from ibmkg.validation import Engine, validate_project
 
-    shapes = list(shapes)
-    report = validate_compiled(data, shapes, inference=inference) if shapes else \
-        ValidationReport(study_labels=_study_labels(data))
-    check_list = [q for q in checks if q.is_check]
-    if check_list:
-        from ibmkg.store.embedded import EmbeddedStore
-
-        extra = check_results(EmbeddedStore.from_data(data), check_list, data.index)
-        report.results = sorted(report.results + extra, key=_result_key)
-    return report
+    return validate_project(data, shapes, checks, inference=inference, engine=Engine.COMPILED)
 
 
 #: What an engine returns at the level of ``ibmkg.validation``'s engine dispatch: each result

@@ -9,10 +9,6 @@ True
 
 from __future__ import annotations
 
-from enum import StrEnum
+from ibmkg.formats import ValidationEngine as Engine
 
-
-class Engine(StrEnum):
-    """A SHACL engine: today pySHACL (on rdflib); a compiled SPARQL engine may be added."""
-
-    PYSHACL = "pyshacl"
+__all__ = ["Engine"]

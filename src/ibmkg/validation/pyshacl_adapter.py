@@ -9,7 +9,6 @@ caller (:mod:`ibmkg.validation.locate`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,14 @@ import pyoxigraph
 from ibmkg.errors import ValidationEngineError
 from ibmkg.graph_io import to_rdflib_graph
 from ibmkg.validation.literals import lexical_problem
-from ibmkg.validation.report import SH, Severity, ValidationResult, show, show_term
+from ibmkg.validation.report import (
+    SH,
+    Severity,
+    ValidationResult,
+    fill_message,
+    show,
+    show_term,
+)
 
 if TYPE_CHECKING:
     import rdflib
@@ -137,7 +143,7 @@ def _results(report: rdflib.Graph, data: rdflib.Graph, shapes: rdflib.Graph,
         messages = sorted(report.objects(node, sh.resultMessage), key=str)
         languages = sorted({str(lang) for m in messages
                             if (lang := getattr(m, "language", None))})
-        message = _fill("; ".join(str(m) for m in messages) or "constraint not met",
+        message = fill_message("; ".join(str(m) for m in messages) or "constraint not met",
                         focus_text, value_text, path)
         anchor = _anchor(data, focus) if isinstance(focus, BNode) else None
         results.append((ValidationResult(
@@ -230,20 +236,3 @@ def _path_text(report: rdflib.Graph, path: Any) -> str:
     if report.value(path, RDF.first) is not None:
         return "/".join(show(_path_text(report, p)) for p in Collection(report, path))
     return f"_:{path}"
-
-
-def _fill(message: str, focus: str, value: str | None, path: str | None) -> str:
-    replacements = {
-        "{$this}": show(focus) if focus else "", "{?this}": show(focus) if focus else "",
-        "{?value}": show_term(value) if value else "",
-        "{$value}": show_term(value) if value else "",
-        "{$PATH}": show(path) if path else "", "{?path}": show(path) if path else "",
-        "{$path}": show(path) if path else "",
-    }
-    for placeholder, text in replacements.items():
-        message = message.replace(placeholder, text)
-    # pySHACL fills SHACL-SPARQL placeholders ({?spec}) with full IRIs: show them as CURIEs.
-    return _IRI_IN_TEXT.sub(lambda m: show(m.group(0)), message)
-
-
-_IRI_IN_TEXT = re.compile(r"(?<![<\w])(?:https?|urn):[^\s<>\"{}|^`,;()]*[^\s<>\"{}|^`,;().]")

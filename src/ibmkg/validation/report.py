@@ -14,6 +14,7 @@ constraint. At most :data:`MAX_LINES` mistakes are printed in full; the rest go 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -32,6 +33,7 @@ __all__ = [
     "Severity",
     "ValidationReport",
     "ValidationResult",
+    "fill_message",
     "format_report",
     "report_triples",
 ]
@@ -428,3 +430,34 @@ def _iri_or_none(text: str) -> pyoxigraph.NamedNode | None:
             and " " not in text else None
     except ValueError:
         return None
+
+
+def fill_message(message: str, focus: str, value: str | None, path: str | None) -> str:
+    """Fill a SHACL message's placeholders (``{$this}``, ``{?value}``, ``{$PATH}`` ...).
+
+    IRIs an engine already filled into the text are shown as CURIEs.
+
+    :param message: the message as the shape writes it.
+    :param focus: the focus node.
+    :param value: the value in N-Triples syntax, if any.
+    :param path: the result path, if any.
+    :returns: the message to show.
+
+    >>> fill_message("{$this} lacks {$PATH}", "https://w3id.org/ibmkg/study/a", None,
+    ...              "https://w3id.org/ibmkg/ontology/sampleSize")
+    'study:a lacks ibmkg:sampleSize'
+    """
+    replacements = {
+        "{$this}": show(focus) if focus else "", "{?this}": show(focus) if focus else "",
+        "{?value}": show_term(value) if value else "",
+        "{$value}": show_term(value) if value else "",
+        "{$PATH}": show(path) if path else "", "{?path}": show(path) if path else "",
+        "{$path}": show(path) if path else "",
+    }
+    for placeholder, text in replacements.items():
+        message = message.replace(placeholder, text)
+    # pySHACL fills SHACL-SPARQL placeholders ({?spec}) with full IRIs: show them as CURIEs.
+    return _IRI_IN_TEXT.sub(lambda m: show(m.group(0)), message)
+
+
+_IRI_IN_TEXT = re.compile(r"(?<![<\w])(?:https?|urn):[^\s<>\"{}|^`,;()]*[^\s<>\"{}|^`,;().]")
