@@ -313,4 +313,4 @@ def run_compiled(data: Iterable[pyoxigraph.Triple], shapes: Iterable[pyoxigraph.
     if plan.fallback:
         found += fallback(triples, _without_targets(plan.shapes,
                                                     [s.node for s in plan.compiled]))
-    return list(dict.fromkeys(found))
+    return found
