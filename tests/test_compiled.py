@@ -175,6 +175,11 @@ XFAIL: dict[str, str] = {
     "sparql/pre-binding/pre-binding-006#pre-binding-006":
         "pySHACL 0.40 raises AttributeError on a sub-select `SELECT *` whose only pattern is a "
         "FILTER on $this; the compiled engine reports the one result the W3C test expects",
+    "core/property/or-datatypes-001#or-datatypes-001":
+        'the pySHACL adapter hands the ill-typed "none"^^xsd:boolean to pySHACL as a plain '
+        "string, which this sh:or's xsd:string branch then accepts; the compiled engine checks "
+        "the literal as written. Neither gives the suite's expected report (see XFAIL in "
+        "test_w3c_shacl.py); ibmkg's literal check reports the value either way",
 }
 
 

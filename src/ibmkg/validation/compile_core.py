@@ -155,7 +155,7 @@ class ShapesGraph:
 
 def _show(iri: str) -> str:
     """Show a path part as the pySHACL adapter does (the same rule, so the texts are equal)."""
-    if iri.startswith("_:") or iri.startswith("^") or " " in iri or iri[:1] == "/":
+    if iri.startswith(("_:", "^", "(", "/")) or " " in iri:
         return iri
     return curie_for(iri) or f"<{iri}>"
 

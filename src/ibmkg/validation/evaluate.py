@@ -274,10 +274,8 @@ def _logic(unit: Unit, pairs: list[tuple[Term, Term]], index: DataIndex, raw: _R
     """``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone`` on every value at once."""
     values = list(dict.fromkeys(v for _, v in pairs))
     for name, shapes in unit.logic:
-        if name == "node":  # pySHACL also reports the nested results (its sh:detail)
-            nested = [r for u in shapes[0].units for r in _evaluate_unit(u, values, index)]
-            fails = [{r.focus for r in nested}]
-            yield from nested
+        if name == "node":  # the nested results are details (sh:detail), not results
+            fails = [failing(shapes[0], values, index)]
         else:
             fails = [failing(shape, values, index) for shape in shapes]
         component = {"node": "Node", "not": "Not", "and": "And", "or": "Or", "xone": "Xone"}[name]
