@@ -59,7 +59,7 @@ test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixtu
 bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
 	$(BIN)/python benchmarks/bench_validation.py
 
-validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 min); rewrite the table in docs/validation.md
+validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 s, compiled engine); rewrite the table in docs/validation.md
 	$(BIN)/python -m tests.mutations --write docs/validation.md
 
 crosscheck: $(STAMP) ## Compare Apache Jena SHACL with ibmkg on the real graph and every broken fixture (~10 min)

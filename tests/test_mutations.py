@@ -1,8 +1,8 @@
 """The mutation test of the validator (see ``tests/mutations.py`` and ``docs/validation.md``).
 
-``make test`` runs every mutant of the kinds the Python checks catch (fast), and one mutant of
-every other kind with the shapes, in one batch; ``make validation-report`` validates every
-mutant with the shapes and rewrites the detection table. A mutant is caught when a result the
+``make test`` runs every mutant of the kinds the Python checks catch without the shapes, and
+every mutant with the shapes on the compiled engine (about 10 s); ``make validation-report``
+validates every mutant again and rewrites the detection table in ``docs/validation.md``. A mutant is caught when a result the
 unmutated file does not have points at the mutant's own line.
 """
 
@@ -65,15 +65,19 @@ def test_python_checks_catch_their_kinds_at_the_line(context: mutations.Context)
     assert all(o.caught for o in outcomes), _report(outcomes)
 
 
-def test_one_mutant_of_every_other_kind_is_caught_at_its_line(
-        context: mutations.Context) -> None:
-    others = [kind for kind in mutations.KINDS if kind not in PYTHON_KINDS
-              and kind not in mutations.OUT_OF_REACH]
-    # from one study where it can, so that the batch holds few unmutated copies
-    chosen = [next((m for m in BY_KIND[kind] if m.slug == "cherin-2002"), BY_KIND[kind][0])
-              for kind in others]
-    outcomes = mutations.run(chosen, context, batch=len(chosen))
-    assert all(o.caught for o in outcomes), _report(outcomes)
+#: Mutants no shape can catch, by (kind, study, line), with the reason (docs/validation.md).
+KNOWN_MISSES: dict[tuple[str, str, int], str] = {
+    ("quote not in its cell", "dalakas-2001", 148):
+        "the reworded quote is the table caption's, which is not a cell of any Table I row, "
+        "so shape:Quoted-inCell has no cell to compare it with",
+}
+
+
+def test_every_mutant_is_caught_at_its_line(context: mutations.Context) -> None:
+    """Every mutant of every kind, with the shapes, on the default (compiled) engine."""
+    outcomes = mutations.run(MUTANTS, context, batch=20)
+    missed = {(o.mutant.kind, o.mutant.slug, o.mutant.line) for o in outcomes if not o.caught}
+    assert missed == set(KNOWN_MISSES), _report(outcomes)
 
 
 def test_the_document_matches_the_generator() -> None:
