@@ -12,10 +12,10 @@ PYTEST_WORKERS ?= 2
 KILL_TRIALS ?= 4
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run build validate test lint typecheck pytest test-engines bench-validation \
-        validation-report crosscheck fuzz reliability canon check-canon imports mappings context \
-        generate check-generated bench serve bench-serve bench-publish bench-site \
-        bench-site-quick bench-quick site serve-site wheel clean fuzz-curation
+.PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
+        validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
+        context generate check-generated serve bench-serve bench-publish bench-site \
+        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,9 +50,6 @@ lint: $(STAMP) ## ruff check on src and tests
 typecheck: $(STAMP) ## mypy --strict on src and tests
 	$(BIN)/mypy --strict src tests
 
-pytest: $(STAMP) ## Run the tests and doctests (the slow two-engine comparison: make test-engines)
-	$(BIN)/pytest -m "not engines"
-
 test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixture (~2-4 min)
 	$(BIN)/pytest -m engines tests/test_compiled.py
 
@@ -64,8 +61,8 @@ validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 s
 
 crosscheck: $(STAMP) ## Compare Apache Jena SHACL with ibmkg on the real graph and every broken fixture (~10 min)
 	IBMKG_CROSSCHECK=all $(BIN)/pytest tests/test_jena_shacl.py -q -p no:cacheprovider
-pytest: $(STAMP) ## Run the tests and doctests in parallel (PYTEST_WORKERS=2, one file per worker)
-	IBMKG_KILL_TRIALS=$(KILL_TRIALS) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+pytest: $(STAMP) ## Run the tests and doctests in parallel (PYTEST_WORKERS=2, one file per worker; the slow engine comparison is make test-engines)
+	IBMKG_KILL_TRIALS=$(KILL_TRIALS) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m "not engines"
 
 fuzz: $(STAMP) ## Fuzz every registered reader with 1,000,000 mutated inputs (10x the CI share)
 	IBMKG_FUZZ_SCALE=10 $(BIN)/pytest -q -s -p no:cacheprovider tests/test_fuzz.py
@@ -93,11 +90,6 @@ generate: imports mappings context ## Regenerate the import modules, mappings.tt
 check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.jsonld is stale
 	$(BIN)/python -m ibmkg.generate all --check
 
-bench: $(STAMP) ## Time load, validate, query (rdflib vs pyoxigraph), reasoning and the site up to 10,000 studies (~1 h); write benchmarks/results/
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/bench_reasoning.py
-	$(BIN)/python benchmarks/bench_serve.py
-
 serve: $(STAMP) ## Serve the graph over the SPARQL protocol on http://127.0.0.1:7878/sparql (Ctrl-C stops)
 	$(IBMKG) serve
 
@@ -107,13 +99,13 @@ bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthe
 bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and 100 synthetic studies) and the remote limits (~2 min); writes benchmarks/results/
 	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
 	$(BIN)/python benchmarks/bench_remote_limits.py
-	$(BIN)/python benchmarks/bench_site.py
 
 bench-site: $(STAMP) ## Time `ibmkg site` on the letter and 1,000 and 10,000 synthetic studies -> benchmarks/results/site.md
 	$(BIN)/python benchmarks/bench_site.py
 
 bench-site-quick: $(STAMP) ## Time `ibmkg site` at 100 and 1,000 synthetic studies -> benchmarks/results/quick/site.md
 	$(BIN)/python benchmarks/bench_site.py --sizes 100 1000 --out benchmarks/results/quick/site.md
+
 bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/10k/100k studies, bare engines alongside (hours); writes benchmarks/results.md and .png
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 600 --out benchmarks/results.md
 	$(BIN)/python benchmarks/check_engines.py --studies 1000
@@ -136,8 +128,7 @@ wheel: $(STAMP) ## Build the installable package (code + ontology, shapes, kg, q
 	$(BIN)/python -m build --wheel --outdir dist .
 
 clean: ## Remove build outputs and caches (keeps .venv)
-	rm -rf build build.tmp-* build.old-* dist .pytest_cache .mypy_cache .ruff_cache
-	rm -rf build build.tmp-* build.old-* build.rejected .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build build.tmp-* build.old-* build.rejected dist .ibmkg .pytest_cache .mypy_cache .ruff_cache
 	find . -name __pycache__ -type d -not -path './.venv/*' -prune -exec rm -rf {} +
 
 fuzz-curation: $(STAMP) ## Fuzz the curation readers (YAML, TSV, XLSX, PubMed XML, CT.gov JSON) at length
