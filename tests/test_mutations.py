@@ -2,8 +2,8 @@
 
 ``make test`` runs every mutant of the kinds the Python checks catch without the shapes, and
 every mutant with the shapes on the compiled engine (about 10 s); ``make validation-report``
-validates every mutant again and rewrites the detection table in ``docs/validation.md``. A mutant is caught when a result the
-unmutated file does not have points at the mutant's own line.
+validates every mutant again and rewrites the detection table in ``docs/validation.md``. A
+mutant is caught when a result the unmutated file does not have points at the mutant's own line.
 """
 
 from __future__ import annotations

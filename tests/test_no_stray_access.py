@@ -47,7 +47,9 @@ def _outside(events: list[str], project: Path) -> list[str]:
     allowed = [project.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
                Path(sysconfig.get_paths()["stdlib"]).resolve(),
                Path(tempfile.gettempdir()).resolve(), Path("/dev/null"), Path("/proc/self"),
-               Path(ibmkg.__file__).resolve().parent,
+               # the installed package and its distribution metadata (an editable install keeps
+               # them side by side, e.g. src/ibmkg and src/ibmkg.egg-info)
+               Path(ibmkg.__file__).resolve().parent.parent,
                *(Path(p).resolve() for p in sysconfig.get_paths().values()),
                # Finding: matplotlib (the build's pictures) reads its font cache from the home
                # folder; point MPLCONFIGDIR at a temp folder in the pictures adapter to drop it.
