@@ -133,24 +133,29 @@ class ShapesGraph:
         if self.one(node, _RDF + "first") is not None:  # a list wins, as in pySHACL
             parts = tuple(self.path(p) for p in self.items(node))
             return Path("/", parts, None, "(" + "/".join(p.sparql for p in parts) + ")",
-                        "/".join(_show(p.text) for p in parts))
+                        "/".join(_shown(p) for p in parts))
         inverse = self.one(node, SH + "inversePath")
         if inverse is not None:
             inner = self.path(inverse)
-            return Path("inverse", (inner,), None, f"^({inner.sparql})", "^" + _show(inner.text))
+            return Path("inverse", (inner,), None, f"^({inner.sparql})", "^" + _shown(inner))
         for prop, suffix in (("zeroOrMorePath", "*"), ("oneOrMorePath", "+"),
                              ("zeroOrOnePath", "?")):
             operand = self.one(node, SH + prop)
             if operand is not None:
                 inner = self.path(operand)
                 return Path(suffix, (inner,), None, f"({inner.sparql}){suffix}",
-                            f"({_show(inner.text)}){suffix}")
+                            f"({_shown(inner)}){suffix}")
         alternatives = self.one(node, SH + "alternativePath")
         if alternatives is not None:
             parts = tuple(self.path(p) for p in self.items(alternatives))
             return Path("|", parts, None, "(" + "|".join(p.sparql for p in parts) + ")",
-                        "(" + "|".join(_show(p.text) for p in parts) + ")")
+                        "(" + "|".join(_shown(p) for p in parts) + ")")
         raise NotCompilable("an unknown kind of path")
+
+
+def _shown(path: Path) -> str:
+    """A path operand as the report shows it: an IRI as a CURIE, a composite path as it is."""
+    return _show(path.text) if path.kind == "iri" else path.text
 
 
 def _show(iri: str) -> str:

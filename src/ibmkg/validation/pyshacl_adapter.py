@@ -213,6 +213,13 @@ def _anchor(data: rdflib.Graph, node: Any, depth: int = 5) -> str | None:
     return None
 
 
+def _shown(report: rdflib.Graph, path: Any) -> str:
+    """A path operand as the report shows it: an IRI as a CURIE, a composite path as it is."""
+    from rdflib import BNode
+
+    return _path_text(report, path) if isinstance(path, BNode) else show(str(path))
+
+
 def _path_text(report: rdflib.Graph, path: Any) -> str:
     """A SPARQL property path for a SHACL path (IRIs stay IRIs)."""
     from rdflib import RDF, BNode, Namespace
@@ -223,16 +230,16 @@ def _path_text(report: rdflib.Graph, path: Any) -> str:
         return str(path)
     inverse = report.value(path, sh.inversePath)
     if inverse is not None:
-        return "^" + show(_path_text(report, inverse))
+        return "^" + _shown(report, inverse)
     for prop, suffix in ((sh.zeroOrMorePath, "*"), (sh.oneOrMorePath, "+"),
                          (sh.zeroOrOnePath, "?")):
         inner = report.value(path, prop)
         if inner is not None:
-            return f"({show(_path_text(report, inner))}){suffix}"
+            return f"({_shown(report, inner)}){suffix}"
     alternatives = report.value(path, sh.alternativePath)
     if alternatives is not None:
-        return "(" + "|".join(show(_path_text(report, p))
+        return "(" + "|".join(_shown(report, p)
                               for p in Collection(report, alternatives)) + ")"
     if report.value(path, RDF.first) is not None:
-        return "/".join(show(_path_text(report, p)) for p in Collection(report, path))
+        return "/".join(_shown(report, p) for p in Collection(report, path))
     return f"_:{path}"
