@@ -33,7 +33,7 @@ FIXTURE_ROOT = TESTS / "data" / "project"
 PROJECT_ROOT = find_root(TESTS)
 
 #: Fixtures of the publication tests (the built site, its server, Chromium).
-pytest_plugins = ["site_fixtures"]
+pytest_plugins = ["shape_fixtures", "site_fixtures"]
 
 #: The backends every compliance test runs on.
 BACKENDS = ("embedded", "virtuoso")

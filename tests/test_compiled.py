@@ -19,8 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import w3c_shacl
-from ibmkg.graph_io import LoadedData, load_project, load_turtle, parse_turtle
-from ibmkg.paths import default_layout, shape_files
+from ibmkg.graph_io import LoadedData, parse_turtle
 from ibmkg.validation import Engine, ValidationReport, ValidationResult, validate
 from ibmkg.validation.compile_sparql import NotCompilable, rewrite_select
 from ibmkg.validation.compiled import compile_shapes, run_compiled, validate_compiled
@@ -47,21 +46,6 @@ def assert_same(data: LoadedData, shapes: list[pyoxigraph.Triple],
     assert fast == reference, (f"only compiled: {sorted(fast - reference)}\n"
                                f"only pySHACL: {sorted(reference - fast)}")
     return fast
-
-
-@pytest.fixture(scope="module")
-def shapes() -> list[pyoxigraph.Triple]:
-    return [t for path in shape_files(default_layout()) for t in load_turtle(path)]
-
-
-@pytest.fixture(scope="module")
-def project() -> LoadedData:
-    return load_project(default_layout(), with_mappings=False)
-
-
-@pytest.fixture(scope="module")
-def union(project: LoadedData) -> list[pyoxigraph.Triple]:
-    return list(dict.fromkeys(project.triples()))
 
 
 def test_every_project_shape_compiles(shapes: list[pyoxigraph.Triple]) -> None:

@@ -25,8 +25,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from ibmkg.graph_io import LoadedData, SourceGraph, load_project, load_turtle
-from ibmkg.paths import default_layout, shape_files
+from ibmkg.graph_io import LoadedData, SourceGraph
 from ibmkg.source_index import SourceIndex
 from ibmkg.validation import ValidationResult, validate
 from ibmkg.validation.pyshacl_adapter import _results
@@ -76,16 +75,6 @@ def jena(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
                 target.write_bytes(jar.read(name))
     classpath = os.pathsep.join([*(str(JARS / f"{j}.jar") for j in CLASSPATH_JARS), str(extra)])
     return [str(java), "-cp", classpath, "shacl.shacl", "validate"]
-
-
-@pytest.fixture(scope="module")
-def shapes() -> list[pyoxigraph.Triple]:
-    return [t for path in shape_files(default_layout()) for t in load_turtle(path)]
-
-
-@pytest.fixture(scope="module")
-def project() -> LoadedData:
-    return load_project(default_layout(), with_mappings=False)
 
 
 def _nt(triples: list[pyoxigraph.Triple], path: Path) -> Path:

@@ -24,9 +24,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from ibmkg.graph_io import LoadedData, SourceGraph, load_project, load_turtle
+from ibmkg.graph_io import LoadedData, SourceGraph
 from ibmkg.namespaces import PREFIXES
-from ibmkg.paths import default_layout, shape_files
 from ibmkg.source_index import SourceIndex
 from ibmkg.validation import Severity, ValidationReport, validate, validate_shapes
 
@@ -58,21 +57,6 @@ def _fixture(path: Path) -> Fixture:
 
 
 FIXTURES = [_fixture(p) for p in sorted(BROKEN.glob("*.ru"))]
-
-
-@pytest.fixture(scope="module")
-def shapes() -> list[pyoxigraph.Triple]:
-    return [t for path in shape_files(default_layout()) for t in load_turtle(path)]
-
-
-@pytest.fixture(scope="module")
-def project() -> LoadedData:
-    return load_project(default_layout(), with_mappings=False)
-
-
-@pytest.fixture(scope="module")
-def union(project: LoadedData) -> list[pyoxigraph.Triple]:
-    return list(dict.fromkeys(project.triples()))
 
 
 def _base(project: LoadedData, fixture: Fixture) -> list[pyoxigraph.Triple]:

@@ -141,6 +141,8 @@ def _shutdown(sock: socket.socket) -> None:
 
 
 class _HTTPConnection(http.client.HTTPConnection):
+    """A connection whose connect, and every read after it, fits in the request's deadline."""
+
     def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline = deadline
@@ -151,15 +153,9 @@ class _HTTPConnection(http.client.HTTPConnection):
         self._deadline.watch(self.sock)
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._deadline = deadline
-
-    def connect(self) -> None:
-        self.timeout = max(0.01, self._deadline.remaining())
-        super().connect()
-        self._deadline.watch(self.sock)
+class _HTTPSConnection(_HTTPConnection, http.client.HTTPSConnection):
+    """The same over TLS (``HTTPSConnection.connect`` wraps the socket ``_HTTPConnection``
+    opens, under the same deadline)."""
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
