@@ -51,7 +51,7 @@ def assert_same(data: LoadedData, shapes: list[pyoxigraph.Triple],
 def test_every_project_shape_compiles(shapes: list[pyoxigraph.Triple]) -> None:
     plan = compile_shapes(shapes)
     assert plan.fallback == {}, "a project shape falls back to pySHACL"
-    assert len(plan.compiled) == 21
+    assert len(plan.compiled) == 23
 
 
 def test_real_graph(project: LoadedData, shapes: list[pyoxigraph.Triple]) -> None:

@@ -119,7 +119,7 @@ def test_every_shape_has_a_broken_fixture(shapes: list[pyoxigraph.Triple]) -> No
     missing = named - covered - {SHAPE + name for name in XFAIL}
     assert missing == set(), f"add tests/data/broken/<name>.ru for: {sorted(missing)}"
     assert covered <= named, f"fixtures for shapes that do not exist: {sorted(covered - named)}"
-    assert len(FIXTURES) == len(named) == 121
+    assert len(FIXTURES) == len(named) == 132
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[f.path.stem for f in FIXTURES])
