@@ -90,6 +90,8 @@ Text = Annotated[str, Field(min_length=1)]
 Names = Annotated[list[Text], BeforeValidator(_list)]
 Year = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
 Date = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+When = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+                                    r"(T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?)?$")]
 Id = Annotated[str, Field(pattern=_ID)]
 
 
@@ -164,6 +166,7 @@ class Arm(Form):
     receives: Names = []
     quote: Text | None = None
     source: Text | None = None
+    location: Text | None = None
 
 
 class Regimen(Form):
@@ -183,6 +186,7 @@ class Regimen(Form):
     maintenance_doses: Flag | None = None
     quote: Text | None = None
     source: Text | None = None
+    location: Text | None = None
     comments: Names = []
 
 
@@ -215,6 +219,7 @@ class Finding(Form):
     clinically_significant: Flag | None = None
     quote: Text | None = None
     source: Text | None = None
+    location: Text | None = None
     comments: Names = []
 
 
@@ -225,13 +230,18 @@ class Weakness(Form):
     type: Annotated[Names, Field(min_length=1)]
     quote: Text | None = None
     source: Text | None = None
+    location: Text | None = None
 
 
 class Provenance(Form):
-    """Who curated the study, when, and from what."""
+    """Who curated the study, when, and from what.
+
+    A curator-sourced study (``sourced_from: publication``) needs ``curator`` and ``date``: the
+    shapes check them as ``prov:wasAttributedTo`` and ``prov:generatedAtTime``.
+    """
 
     curator: Text | None = None
-    date: Date | None = None
+    date: When | None = None
     source: Text | None = None
 
 
@@ -240,6 +250,7 @@ class Study(Form):
 
     slug: Annotated[str, Field(pattern=_SLUG, max_length=80)]
     label: Text
+    sourced_from: Literal["review", "publication"] = "review"
     comments: Names = []
     condition: Text = "SporadicInclusionBodyMyositis"
     design: Design = Design()

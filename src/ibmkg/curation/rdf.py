@@ -19,7 +19,6 @@ form never silently drops a fact.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
 
 import pyoxigraph
@@ -37,6 +36,7 @@ from ibmkg.curation.model import (
     TableRow,
     Weakness,
 )
+from ibmkg.curation.sourcing import Loc, Problem, curated_problems
 from ibmkg.curation.vocab import Vocabulary
 from ibmkg.errors import InputError
 from ibmkg.namespaces import PREFIXES
@@ -50,25 +50,11 @@ _BIBO: Final = PREFIXES["bibo"]
 _DCT: Final = PREFIXES["dcterms"]
 _PROV: Final = PREFIXES["prov"]
 
-Loc = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A value the form holds that the ontology does not allow.
-
-    :param loc: where in the form (field names and list positions).
-    :param message: what was found, what is expected, and the fix.
-    """
-
-    loc: Loc
-    message: str
-
-
 # field, predicate, kind: str | en | int | dec | bool | year | date | concept:<kind> | ref
 _Spec = tuple[str, str, str]
 _TEXT: Final = [("quote", _I + "quotedText", "str"),
                 ("source", _I + "sourcePart", "concept:source-part")]
+_LOCATED: Final = [*_TEXT, ("location", _I + "sourceLocation", "str")]
 _STUDY: Final[list[_Spec]] = [
     ("label", _LABEL, "str"), ("comments", _COMMENT, "str"),
     ("condition", _I + "condition", "concept:condition"),
@@ -107,7 +93,7 @@ _ROW: Final[list[_Spec]] = [
 ]
 _ARM: Final[list[_Spec]] = [
     ("label", _LABEL, "str"), ("patients", _I + "patientCount", "int"),
-    ("receives", _I + "receives", "ref"), *_TEXT,
+    ("receives", _I + "receives", "ref"), *_LOCATED,
 ]
 _REGIMEN: Final[list[_Spec]] = [
     ("label", _LABEL, "str"), ("agent", _I + "agent", "concept:agent"),
@@ -119,7 +105,7 @@ _REGIMEN: Final[list[_Spec]] = [
     ("course_months", _I + "courseDurationMonths", "dec"),
     ("treatment_days_per_cycle", _I + "treatmentDaysPerCycle", "int"),
     ("maintenance_doses", _I + "maintenanceDoses", "bool"), ("comments", _COMMENT, "str"),
-    *_TEXT,
+    *_LOCATED,
 ]
 _FINDING: Final[list[_Spec]] = [
     ("label", _LABEL, "str"), ("outcomes", _I + "outcomeDomain", "concept:outcome"),
@@ -138,13 +124,14 @@ _FINDING: Final[list[_Spec]] = [
     ("magnitude", _I + "magnitude", "concept:magnitude"),
     ("statistically_significant", _I + "statisticallySignificant", "bool"),
     ("clinically_significant", _I + "clinicallySignificant", "bool"),
-    ("comments", _COMMENT, "str"), *_TEXT,
+    ("comments", _COMMENT, "str"), *_LOCATED,
 ]
-_WEAKNESS: Final[list[_Spec]] = [("type", _I + "weaknessType", "concept:weakness"), *_TEXT]
-_PROVENANCE: Final[list[_Spec]] = [
-    ("curator", _DCT + "creator", "str"), ("date", _DCT + "created", "date"),
-    ("source", _DCT + "source", "str"),
-]
+_WEAKNESS: Final[list[_Spec]] = [("type", _I + "weaknessType", "concept:weakness"),
+                                 *_LOCATED]
+_PROVENANCE: Final[list[_Spec]] = [("date", _PROV + "generatedAtTime", "when"),
+                                   ("source", _DCT + "source", "str")]
+_CURATOR: Final[list[_Spec]] = [("curator", _LABEL, "str")]
+_CURATED: Final = _I + "CuratorSourcedStudy"
 _DATATYPES: Final = {"int": "integer", "dec": "decimal", "bool": "boolean", "year": "gYear",
                      "date": "date"}
 _FINDING_CLASSES: Final = {"effect": _I + "EffectFinding",
@@ -205,6 +192,9 @@ class _Writer:
             return Literal(str(value))
         if kind == "en":
             return Literal(str(value), language="en")
+        if kind == "when":
+            return Literal(str(value), datatype=NamedNode(
+                _XSD + ("dateTime" if "T" in str(value) else "date")))
         if kind in _DATATYPES:
             text = ("true" if value else "false") if kind == "bool" else str(value)
             return Literal(text, datatype=NamedNode(_XSD + _DATATYPES[kind]))
@@ -243,6 +233,8 @@ def study_to_triples(study: Study, vocab: Vocabulary) -> tuple[list[Triple], lis
     regimen_refs = {r.id: f"{sid}/{r.id}" for r in study.regimens}
     w = _Writer(vocab, refs)
     w.add(sid, _RDF_TYPE, NamedNode(_I + "Study"))
+    if study.sourced_from == "publication":
+        w.add(sid, _RDF_TYPE, NamedNode(_CURATED))
     for i, design in enumerate(study.design.types):
         cls = w.concept("design", design, ("design", "types", i))
         if cls is not None:
@@ -261,6 +253,10 @@ def study_to_triples(study: Study, vocab: Vocabulary) -> tuple[list[Triple], lis
         w.add(sid, _I + "reviewedIn", NamedNode(PREFIXES["review"] + study.reviewed_in))
     if study.provenance is not None:
         w.node(sid, study.provenance, _PROVENANCE, ("provenance",))
+        if study.provenance.curator is not None:
+            w.add(sid, _PROV + "wasAttributedTo", NamedNode(sid + "/curator"))
+            w.add(sid + "/curator", _RDF_TYPE, NamedNode(_PROV + "Agent"))
+            w.node(sid + "/curator", study.provenance, _CURATOR, ("provenance",))
     _publication(w, pid, study.publication)
     if study.table_row is not None:
         row = f"{sid}/row"
@@ -290,6 +286,7 @@ def study_to_triples(study: Study, vocab: Vocabulary) -> tuple[list[Triple], lis
         w.add(iri, _RDF_TYPE, NamedNode(_I + "WeaknessStatement"))
         w.node(iri, weakness, _WEAKNESS, ("weaknesses", i))
     w.problems += _duplicate_ids(study)
+    w.problems += curated_problems(study, vocab)
     received = {r for arm in study.arms for r in arm.receives}
     w.problems += [Problem(("regimens", i, "id"), f"regimen {r.id!r} is received by no arm; "
                            "add it to an arm's 'receives' or delete it")
@@ -479,7 +476,15 @@ def study_from_triples(slug: str, triples: Iterable[Triple], vocab: Vocabulary) 
     reviewed = r.values(sid, _I + "reviewedIn")
     if reviewed:
         form["reviewed_in"] = reviewed[0].value.removeprefix(PREFIXES["review"])
+    if _CURATED in types:
+        form["sourced_from"] = "publication"
     provenance = r.fields(sid, _PROVENANCE, set())
+    for agent in r.children(sid, _PROV + "wasAttributedTo"):
+        if agent != sid + "/curator":
+            raise InputError(f"<{sid}> prov:wasAttributedTo <{agent}>: the form holds one "
+                             f"curator, <{sid}/curator>")
+        r.types(agent)
+        provenance |= r.fields(agent, _CURATOR, set())
     if provenance:
         form["provenance"] = provenance
     publication = r.fields(pid, _PUBLICATION, set())
@@ -521,8 +526,8 @@ def study_from_triples(slug: str, triples: Iterable[Triple], vocab: Vocabulary) 
     study = Study.model_validate(form)
     for t in r.leftovers():
         if t.predicate.value == _RDF_TYPE and t.subject == NamedNode(sid) and \
-                isinstance(t.object, NamedNode) and \
-                vocab.by_iri("design", t.object.value) is not None:
+                isinstance(t.object, NamedNode) and (t.object.value == _CURATED or
+                                                     vocab.by_iri("design", t.object.value)):
             continue
         raise InputError(f"the study form cannot hold the triple {t}; describe would lose "
                          "it (extend ibmkg.curation.model and its RDF tables)")
