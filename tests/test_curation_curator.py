@@ -151,3 +151,67 @@ def test_letter_fields_on_a_curated_study_are_refused(tmp_path: Path) -> None:
     code, _, err = run(layout.root, "add", str(form))
     assert code in (1, 2)
     assert "reviewed_in" in err and "Table I and the review are the letter's" in err
+
+
+IMPORT = {  # one curator-sourced row, fictional
+    "slug": "roe-2033", "label": "Roe et al. 2033", "sourced_from": "publication",
+    "publication.title": "A fictional series for testing ibmkg",
+    "publication.doi": "10.5555/ibmkg.test.2033", "publication.journal": "Test Journal",
+    "publication.year": "2033", "publication.authors": "ROE R (Roe, R)",
+    "publication.authors_truncated": "false",
+    "publication.quote": "ROE R: A fictional series. Test Journal 2033.",
+    "patients": "6", "measures": "MMT", "design.types": "case series",
+    "design.randomised": "false", "design.blinded": "not reported",
+    "design.controlled": "false", "design.crossover": "false",
+    "design.retrospective": "false", "arm.label": "IVIG",
+    "arm.quote": "Six patients received IVIG.", "arm.location": "Methods",
+    "regimen.label": "IVIG, dose varied", "regimen.agent": "IVIG",
+    "regimen.dose_specification": "DoseVariable", "regimen.quote": "IVIG at varying doses.",
+    "regimen.location": "Methods", "finding.label": "Strength improved in two of six",
+    "finding.outcomes": "muscle strength", "finding.direction": "Improved",
+    "finding.basis": "ObjectiveMeasurement", "finding.scope": "SomePatients",
+    "finding.measured_by": "MMT", "finding.responders": "2", "finding.denominator": "6",
+    "finding.quote": "Two of six patients gained strength.",
+    "finding.location": "Results, Table 2", "weaknesses": "small-sample",
+    "weakness.quote": "Our series is small.", "weakness.location": "Discussion",
+    "provenance.curator": "Test Curator", "provenance.date": "2033-02-03",
+}
+
+
+@pytest.mark.parametrize("kind", ["tsv", "xlsx"])
+def test_import_a_curator_sourced_row(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "p").mkdir()
+    layout = project_copy(tmp_path / "p")
+    table = tmp_path / f"studies.{kind}"
+    if kind == "tsv":
+        table.write_text("\t".join(IMPORT) + "\n" + "\t".join(IMPORT.values()) + "\n",
+                         encoding="utf-8")
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(list(IMPORT))
+        sheet.append(list(IMPORT.values()))
+        book.save(table)
+    code, out, err = run(layout.root, "import", str(table))
+    assert code == 0, out + err
+    assert "row 2 (roe-2033): added kg/studies/roe-2033.ttl" in out + err
+    text = (layout.studies / "roe-2033.ttl").read_text(encoding="utf-8")
+    assert "ibmkg:CuratorSourcedStudy" in text and "ibmkg:StudyPublication" in text
+
+
+def test_template_and_drafts_are_curator_sourced(tmp_path: Path) -> None:
+    code, template, err = run(PROJECT, "new-study", "roe-2034")
+    assert code == 0, err
+    assert "sourced_from: publication" in template
+    assert template.count("    source: StudyPublication") == 4
+    assert template.count("location: TODO") == 4
+    for option, record in (("--from-pubmed", "pubmed-record.xml"),
+                           ("--from-ctgov", "ctgov-study.json")):
+        code, draft, err = run(PROJECT, "draft", option, str(DATA / record))
+        assert code == 0, err
+        assert "sourced_from: publication" in draft
+        assert "ibmkg:tableRow" not in draft and "table_row" not in draft
+        assert draft.count("source: StudyPublication") >= 5, draft

@@ -139,4 +139,4 @@ def test_template_lists_allowed_values_and_teaches(vocab: Vocabulary, tmp_path: 
                   "serum-ck", "small-sample", "LostOnWithdrawal", "PerDay"):
         assert value in text
     problems = problems_of(text)
-    assert any(p.startswith("s.yaml:15:1: patients: found 'TODO'") for p in problems)
+    assert any(p.startswith("s.yaml:19:1: patients: found 'TODO'") for p in problems)

@@ -111,7 +111,27 @@ def studies(draw: st.DrawFn) -> Study:
             "curator": TEXT, "date": st.dates().map(lambda d: f"{d:%Y-%m-%d}")
             .filter(lambda d: len(d) == 10)}))),
     }
+    for part in [*arms, *regimens, *findings, *weaknesses]:
+        part["location"] = draw(opt(TEXT))
+    if draw(st.booleans()):
+        _curator_sourced(draw, form)
     return Study.model_validate(form)
+
+
+def _curator_sourced(draw: st.DrawFn, form: dict[str, Any]) -> None:
+    """Make the form a study read from its own paper: the provenance that then must be there."""
+    form["sourced_from"] = "publication"
+    form["reviewed_in"] = form["table_row"] = None
+    form["provenance"] = {"curator": draw(TEXT), "source": draw(opt(TEXT)), "date": draw(
+        st.from_regex(r"20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+                      r"(T(0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z)?", fullmatch=True))}
+    publication = form["publication"]
+    publication["quote"], publication["source"] = draw(TEXT), "StudyPublication"
+    if publication["doi"] is None and publication["pmid"] is None:
+        publication["doi"] = "10.5555/ibmkg.test"
+    for part in [*form["arms"], *form["regimens"], *form["findings"], *form["weaknesses"]]:
+        if part.get("quote") is not None:
+            part["source"], part["location"] = "StudyPublication", draw(TEXT)
 
 
 @settings(FUZZ, max_examples=max(EXAMPLES // 3, 12))

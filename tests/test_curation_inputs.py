@@ -58,7 +58,7 @@ class TestTables:
         with pytest.raises(CurationError) as info:
             import_table(table, layout, dry_run=True)
         assert [str(p) for p in info.value.problems] == [
-            f"{table}:1:2: unknown column 'labl' (column B); did you mean 'label'?",
+            f"{table}:1:2: unknown column 'labl' (column B); did you mean 'label' or 'arm.label'?",
             f"{table}:1:4: column 'slug' appears twice (columns A and D); keep one",
             f"{table}:1:0: missing column 'label'; every row needs it",
         ]
@@ -104,7 +104,9 @@ class TestRecords:
             "issue": "3", "pages": "101-9",
             "authors": [{"printed": "MÜLLER A", "family": "Müller", "initials": "A"},
                         {"printed": "ROSSI BC", "family": "Rossi", "initials": "BC"}],
-            "authors_truncated": "false"}
+            "authors_truncated": "false",
+            "quote": "TODO: the citation as printed on the paper", "source": "StudyPublication"}
+        assert data["sourced_from"] == "publication"
         assert "MeSH headings: Myositis, Inclusion Body; Immunoglobulins, Intravenous" in \
             data["comments"]
         with pytest.raises(CurationError) as info:  # the TODOs are what add will ask for

@@ -168,9 +168,23 @@ def _skeleton(slug: str, comments: list[str]) -> dict[str, Any]:
 
 
 def _ordered(form: dict[str, Any]) -> dict[str, Any]:
+    _from_own_sources(form)
     order = list(Study.model_fields)
     return dict(sorted(form.items(), key=lambda kv: order.index(kv[0])
                        if kv[0] in order else len(order)))
+
+
+def _from_own_sources(form: dict[str, Any]) -> None:
+    """A drafted study is read from its own paper (or registry record), not from the letter:
+    ``sourced_from: publication``, and each quote's source and place in that paper."""
+    form["sourced_from"] = "publication"
+    publication = form.setdefault("publication", {})
+    publication.setdefault("quote", f"{TODO}: the citation as printed on the paper")
+    publication.setdefault("source", "StudyPublication")
+    for kind in ("arms", "regimens", "findings", "weaknesses"):
+        for part in form.get(kind, []):
+            part.setdefault("source", "StudyPublication")
+            part.setdefault("location", f"{TODO}: where in the paper (section, table, page)")
 
 
 def draft_from_pubmed(path: Path, *, slug: str | None = None,
@@ -304,7 +318,9 @@ def ctgov_form(data: bytes, *, display: str, vocab: Vocabulary | None = None,
                          "receives": [f"regimen-{_slug(str(n).split(':', 1)[-1].strip(), '')}"
                                       for n in g.get("interventionNames") or []
                                       if isinstance(n, str)] or [_READ],
-                         "quote": str(g.get("description") or _READ)}
+                         "quote": str(g.get("description") or _READ),
+                         **({"location": f"ClinicalTrials.gov {nct or 'record'}, arm group "
+                             f"{g.get('label') or i + 1}"} if g.get("description") else {})}
                         for i, g in enumerate(groups)]
         for regimen in regimens:
             roles = {_ROLES.get(str(g.get("type")), "") for g in groups

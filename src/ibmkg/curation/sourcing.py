@@ -42,10 +42,10 @@ def curated_problems(study: Study, vocab: Vocabulary) -> list[Problem]:
     >>> from ibmkg.paths import default_layout
     >>> vocab = Vocabulary.from_layout(default_layout())
     >>> study = Study.model_validate({"slug": "roe-2031", "label": "Roe et al. 2031",
-    ...     "sourced_from": "publication", "publication": {"title": "T", "pmid": "1"},
-    ...     "provenance": {"curator": "Jane Doe"}})
-    >>> [(p.loc, p.message[:40]) for p in curated_problems(study, vocab)]
-    [(('provenance',), 'a study sourced from its publication nee')]
+    ...     "sourced_from": "publication", "provenance": {"curator": "Jane Doe"},
+    ...     "publication": {"title": "T", "pmid": "1", "quote": "Roe R: T."}})
+    >>> [(p.loc, p.message[-36:]) for p in curated_problems(study, vocab)]
+    [(('provenance',), ' provenance: date: (e.g. 2026-01-31)')]
     """
     if study.sourced_from != "publication":
         return []
@@ -58,6 +58,10 @@ def curated_problems(study: Study, vocab: Vocabulary) -> list[Problem]:
     if study.publication.doi is None and study.publication.pmid is None:
         problems.append(Problem(("publication",), "a study sourced from its publication needs "
                                 "the publication's doi: or pmid:, so the paper can be found"))
+    if study.publication.quote is None:
+        problems.append(Problem(("publication",), "a study sourced from its publication needs "
+                                "the publication's quote: (its citation as printed on the paper) "
+                                "with source: StudyPublication"))
     for name in ("reviewed_in", "table_row"):
         if getattr(study, name) is not None:
             problems.append(Problem((name,), f"found {name}: on a study sourced from its "

@@ -15,19 +15,21 @@ import csv
 import datetime as dt
 import difflib
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from ibmkg.curation.add import Plan, add_studies, plan_study
-from ibmkg.curation.rdf import raw_value_problems, study_iri
+from ibmkg.curation.rdf import publication_iri, raw_value_problems, study_iri
 from ibmkg.curation.vocab import Vocabulary
 from ibmkg.curation.yamlio import Positions, check_form, locate
 from ibmkg.errors import CurationError, FormProblem, InputError
 from ibmkg.paths import Layout
 
 MAX_BYTES: Final = 20_000_000
+_AUTHOR: Final = re.compile(r"(?P<printed>[^(]+)\((?P<family>[^,()]+),(?P<initials>[^,()]+)\)")
 
 #: Table I's seven columns, verbatim, into the row's cells.
 TABLE_I: Final = {
@@ -43,12 +45,16 @@ STRUCTURED: Final = (
     "design.crossover", "design.retrospective", "design.blinding",
     "publication.title", "publication.doi", "publication.pmid", "publication.journal",
     "publication.year", "publication.volume", "publication.issue", "publication.pages",
-    "publication.authors",
+    "publication.authors", "publication.authors_truncated",
     "regimen.agent", "regimen.dose_specification", "regimen.dose_value", "regimen.dose_unit",
     "regimen.dose_basis", "regimen.interval", "regimen.course_months", "regimen.quote",
     "finding.outcomes", "finding.direction", "finding.basis", "finding.scope",
     "finding.measured_by", "finding.responders", "finding.denominator", "finding.quote",
     "weaknesses", "provenance.curator", "provenance.date", "provenance.source",
+    # a study read from its own paper (sourced_from: publication): the quotes' places in it
+    "sourced_from", "publication.quote", "arm.quote", "arm.location", "regimen.location",
+    "finding.location", "weakness.quote", "weakness.location",
+    "arm.label", "regimen.label", "finding.label",
 )
 COLUMNS: Final = {**TABLE_I, **{c: c for c in STRUCTURED}}
 _LISTS: Final = {"measures", "design.types", "publication.authors", "finding.outcomes",
@@ -286,22 +292,41 @@ def row_form(fields: Sequence[str], row: Sequence[Any],
     return _nest(flat), where, mangled
 
 
+def _author(cell: str) -> dict[str, str]:
+    """``AMATO AA`` or ``AMATO AA (Amato, AA)``: the printed name, then family and initials.
+
+    >>> _author("ROE R (Roe, R)")
+    {'printed': 'ROE R', 'family': 'Roe', 'initials': 'R'}
+    """
+    match = _AUTHOR.fullmatch(cell)
+    if match is None:
+        return {"printed": cell}
+    return {"printed": match["printed"].strip(), "family": match["family"].strip(),
+            "initials": match["initials"].strip()}
+
+
 def _nest(flat: dict[str, str]) -> dict[str, Any]:
     form: dict[str, Any] = {}
     regimen: dict[str, Any] = {}
     finding: dict[str, Any] = {}
+    arm_text: dict[str, Any] = {}
+    weakness_text: dict[str, Any] = {}
     for key, text in flat.items():
         value: Any = [v.strip() for v in text.split(";") if v.strip()] if key in _LISTS \
             else text
         head, _, tail = key.partition(".")
         if key == "publication.authors":
-            form.setdefault("publication", {})["authors"] = [{"printed": a} for a in value]
+            form.setdefault("publication", {})["authors"] = [_author(a) for a in value]
         elif key == "weaknesses":
             form["weaknesses"] = [{"type": v} for v in value]
         elif head == "regimen":
             regimen[tail] = value
         elif head == "finding":
             finding[tail] = value
+        elif head == "arm":
+            arm_text[tail] = value
+        elif head == "weakness":
+            weakness_text[tail] = value
         elif tail:
             form.setdefault(head, {})[tail] = value
         else:
@@ -309,15 +334,28 @@ def _nest(flat: dict[str, str]) -> dict[str, Any]:
     if regimen:
         regimen = {"id": "regimen-1", "role": "ExperimentalIntervention"} | regimen
         form["regimens"] = [regimen]
-        arm: dict[str, Any] = {"id": "arm-1", "receives": ["regimen-1"]}
+        arm: dict[str, Any] = {"id": "arm-1", "receives": ["regimen-1"], **arm_text}
         if "patients" in form:
             arm["patients"] = form["patients"]
         form["arms"] = [arm]
     if finding:
         form["findings"] = [finding]
+    if weakness_text:
+        form["weaknesses"] = [w | weakness_text for w in form.get("weaknesses", [{}])]
+    if form.get("sourced_from") == "publication":
+        _from_the_paper(form)
     if "table_row" in form and "reviewed_in" not in form:
         form["table_row"].setdefault("number", "0")
     return form
+
+
+def _from_the_paper(form: dict[str, Any]) -> None:
+    """Every quote of a study read from its own paper comes from that paper."""
+    parts = [form.get("publication", {}), *form.get("arms", []), *form.get("regimens", []),
+             *form.get("findings", []), *form.get("weaknesses", [])]
+    for part in parts:
+        if "quote" in part:
+            part.setdefault("source", "StudyPublication")
 
 
 def import_table(path: Path, layout: Layout, *, dry_run: bool = False,
@@ -424,7 +462,9 @@ def _check_batch(plans: dict[int, Plan], outcomes: list[RowOutcome], layout: Lay
         failed = set()
         for result in getattr(outcome.report, "results", []):
             for n, plan in plans.items():
-                if str(getattr(result, "focus", "")).startswith(study_iri(plan.study.slug)):
+                focus = str(getattr(result, "focus", ""))
+                if focus.startswith((study_iri(plan.study.slug),
+                                     publication_iri(plan.study.slug))):
                     by_row[n].problems.append(f"SHACL: {getattr(result, 'message', result)}")
                     failed.add(n)
         if not failed:  # a violation outside the new studies: nothing can be added
