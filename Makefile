@@ -10,12 +10,14 @@ IBMKG  := $(BIN)/ibmkg
 PYTEST_WORKERS ?= 2
 # Kill trials per command in `make test`; `make reliability` runs 20.
 KILL_TRIALS ?= 4
+# Seconds of coverage-guided fuzzing per curation reader in `make fuzz-atheris`.
+ATHERIS_SECONDS ?= 60
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation
+        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation fuzz-atheris
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -133,3 +135,13 @@ clean: ## Remove build outputs and caches (keeps .venv)
 
 fuzz-curation: $(STAMP) ## Fuzz the curation readers (YAML, TSV, XLSX, PubMed XML, CT.gov JSON) at length
 	IBMKG_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q -p no:cacheprovider tests/test_curation_fuzz.py
+
+fuzz-atheris: $(STAMP) ## Coverage-guided fuzzing (atheris, the [fuzz] extra) of the six curation readers, ATHERIS_SECONDS each (60)
+	@$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/pip install --quiet -e '.[dev,fuzz]'
+	@for kind in yaml csv tsv xlsx pubmed ctgov; do \
+	  echo "atheris: $$kind for $(ATHERIS_SECONDS) s"; \
+	  $(BIN)/python -m ibmkg.curation.atheris_main $$kind --seeds tests/data/curation \
+	    --work build/atheris -- -max_total_time=$(ATHERIS_SECONDS) -timeout=2 -rss_limit_mb=2048 \
+	    -print_final_stats=1 2>build/atheris-$$kind.log || { tail -40 build/atheris-$$kind.log; exit 1; }; \
+	  grep -E '^(Done|stat::number_of_executed_units)' build/atheris-$$kind.log; \
+	done

@@ -215,3 +215,15 @@ def test_template_and_drafts_are_curator_sourced(tmp_path: Path) -> None:
         assert "sourced_from: publication" in draft
         assert "ibmkg:tableRow" not in draft and "table_row" not in draft
         assert draft.count("source: StudyPublication") >= 5, draft
+
+
+@pytest.mark.parametrize("encoding", ["UTF-9", "shift_jis"])
+def test_unreadable_xml_encoding_is_a_clean_error(encoding: str) -> None:
+    """Regression: atheris found an XML declaration with an unknown encoding (LookupError)
+    or a multi-byte one (ValueError) escaping from the XML parser instead of ibmkg's error."""
+    from ibmkg.curation.records import pubmed_form
+    from ibmkg.errors import InputError
+
+    record = f'<?xml version="1.0" encoding="{encoding}"?><PubmedArticleSet/>'.encode()
+    with pytest.raises(InputError, match=r"^r\.xml:1: the XML declaration names an encoding"):
+        pubmed_form(record, display="r.xml")

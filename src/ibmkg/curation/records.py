@@ -82,6 +82,10 @@ def pubmed_form(data: bytes, *, display: str) -> dict[str, Any]:
         line, column = getattr(err, "position", (0, 0))
         raise InputError(f"{display}:{line}:{column + 1}: not well-formed XML ({err}); save "
                          "the record again from PubMed (efetch, retmode=xml)") from None
+    except (LookupError, ValueError) as err:  # an unknown or a multi-byte encoding declared
+        raise InputError(f"{display}:1: the XML declaration names an encoding the XML parser "
+                         f"cannot read ({err}); PubMed records are UTF-8, save the record "
+                         "again from PubMed (efetch, retmode=xml)") from None
     article = root if root.tag == "PubmedArticle" else root.find("PubmedArticle")
     citation = article.find("MedlineCitation") if article is not None else None
     if citation is None:
