@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
     from ibmkg.curation import (
         Vocabulary,
         add_studies,
+        curated_problems,
         describe_study,
         draft_from_ctgov,
         draft_from_pubmed,
@@ -223,6 +224,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "check_shapes": ("ibmkg.validation", "check_shapes"),
     "compress": ("ibmkg.curie", "compress"),
     "create_app": ("ibmkg.serve", "create_app"),
+    "curated_problems": ("ibmkg.curation", "curated_problems"),
     "default_layout": ("ibmkg.paths", "default_layout"),
     "describe_study": ("ibmkg.curation", "describe_study"),
     "draft_from_ctgov": ("ibmkg.curation", "draft_from_ctgov"),
@@ -384,6 +386,7 @@ __all__ = [
     "check_shapes",
     "compress",
     "create_app",
+    "curated_problems",
     "default_layout",
     "describe_study",
     "draft_from_ctgov",

@@ -27,6 +27,7 @@ from ibmkg.curation.describe import describe_study, read_study, study_yaml
 from ibmkg.curation.model import Study
 from ibmkg.curation.rdf import form_dict, study_from_triples, study_to_triples
 from ibmkg.curation.records import draft_from_ctgov, draft_from_pubmed
+from ibmkg.curation.sourcing import curated_problems
 from ibmkg.curation.tables import ImportReport, import_table
 from ibmkg.curation.template import study_template
 from ibmkg.curation.vocab import Vocabulary
@@ -39,6 +40,7 @@ __all__ = [
     "Study",
     "Vocabulary",
     "add_studies",
+    "curated_problems",
     "describe_study",
     "draft_from_ctgov",
     "draft_from_pubmed",
