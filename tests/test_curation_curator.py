@@ -115,6 +115,9 @@ def test_describe_gives_back_the_form(added: Layout, tmp_path: Path) -> None:
     assert code == 0, err
     assert (fresh.studies / "roe-2031.ttl").read_bytes() == \
         (added.studies / "roe-2031.ttl").read_bytes()
+    code, again_text, err = run(fresh.root, "describe", "roe-2031", "--format", "yaml")
+    assert code == 0, err
+    assert again_text == described
 
 
 @pytest.mark.parametrize(("old", "new", "anchor"), [
