@@ -53,7 +53,7 @@ typecheck: $(STAMP) ## mypy --strict on src and tests
 	$(BIN)/mypy --strict src tests
 
 test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixture (~2-4 min)
-	$(BIN)/pytest -m engines tests/test_compiled.py
+	$(BIN)/pytest -m engines tests/test_compiled.py tests/test_curator_sourced.py
 
 bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
 	$(BIN)/python benchmarks/bench_validation.py

@@ -89,9 +89,9 @@ def test_table_one_stays_the_letters(added: Layout) -> None:
         assert "Roe" not in out
 
 
-@pytest.mark.parametrize("engine", [Engine.FAST, Engine.OWLRL])
-def test_the_reasoner_classifies_it(added: Layout, engine: Engine) -> None:
-    result = reason(added.ontology, kg_files(added), engine=engine)
+def test_the_reasoner_classifies_it(added: Layout) -> None:
+    """The fast classifier (what ``ibmkg add`` runs) places it like a study of the letter."""
+    result = reason(added.ontology, kg_files(added), engine=Engine.FAST)
     classes = {t.class_iri for t in result.inferred[ROE]}
     assert PREFIXES["ibmkg"] + "StudyReportingImprovement" in classes
 

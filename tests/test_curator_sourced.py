@@ -29,7 +29,8 @@ def _converted(union: list[pyoxigraph.Triple]) -> list[pyoxigraph.Triple]:
     return _broken(union, fixture)
 
 
-@pytest.mark.parametrize("engine", [Engine.COMPILED, Engine.PYSHACL])
+@pytest.mark.parametrize("engine", [
+    Engine.COMPILED, pytest.param(Engine.PYSHACL, marks=pytest.mark.engines)])
 def test_converted_study_conforms(union: list[pyoxigraph.Triple],
                                   shapes: list[pyoxigraph.Triple], engine: Engine) -> None:
     triples = _converted(union)
