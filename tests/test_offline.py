@@ -200,3 +200,14 @@ def test_hermit_import_fails_at_once_by_default(monkeypatch: pytest.MonkeyPatch,
     done = _hermit_importing(tmp_path, _java())
     assert done.returncode != 0
     assert "Connection refused" in done.stdout + done.stderr
+
+
+def test_make_run_answers_keep_written_forms(audited_build: AuditedRun) -> None:
+    # Regression (issue 11): build/queries/*.csv showed the store's "3" for the
+    # "3.0"^^xsd:decimal the study files write.
+    assert audited_build.returncode == 0
+    studies = (audited_build.root / "kg" / "studies" / "amato-1994.ttl").read_text()
+    assert 'ibmkg:courseDurationMonths 3.0 ' in studies  # a decimal, written 3.0
+    rows = (audited_build.root / "build" / "queries" / "course-duration.csv").read_text()
+    amato = [line for line in rows.splitlines() if "/amato-1994," in line]
+    assert amato and all(",3.0," in line for line in amato), amato

@@ -37,7 +37,7 @@ from ibmkg.sandbox.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, WorkerPool
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_value
 from ibmkg.store.embedded import EmbeddedStore
-from ibmkg.store.lexical import lexical_forms
+from ibmkg.store.lexical import lexical_forms, restore_literal, restore_triple
 
 __all__ = ["GraphResult", "SandboxedStore", "lexical_forms"]
 
@@ -215,16 +215,10 @@ class SandboxedStore(Store):
         return ResultTable(columns, rows, terms, bool(answer["truncated"]))
 
     def _restore(self, literal: pyoxigraph.Literal) -> pyoxigraph.Literal:
-        written = self._lexical.get((literal.datatype.value, literal.value))
-        if written is None or literal.language:
-            return literal
-        return pyoxigraph.Literal(written, datatype=literal.datatype)
+        return restore_literal(literal, self._lexical)
 
     def _restore_triple(self, triple: pyoxigraph.Triple) -> pyoxigraph.Triple:
-        obj = triple.object
-        if isinstance(obj, pyoxigraph.Literal):
-            obj = self._restore(obj)
-        return pyoxigraph.Triple(triple.subject, triple.predicate, obj)
+        return restore_triple(triple, self._lexical)
 
     def _term(self, cell: list[str] | None) -> Term | None:
         if cell is None:
