@@ -25,7 +25,8 @@ DEFAULT_TIMEOUT = 60.0
 
 
 def credential_options(command: FC) -> FC:
-    """Add ``--user``, ``--password``, ``--netrc`` and ``--netrc-file``.
+    """Add ``--user``, ``--password``, ``--netrc``, ``--netrc-file``, ``--auth``, ``--max-size``,
+    ``--retries`` and ``--ca-file``.
 
     :param command: the command.
     :returns: the command with the options.
@@ -44,6 +45,11 @@ def credential_options(command: FC) -> FC:
                      metavar="MB", help="Refuse answers larger than this many megabytes."),
         click.option("--retries", type=click.IntRange(min=0, max=10), default=3,
                      show_default=True, help="Retries of a 429/503 answer (Retry-After honoured)."),
+        click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path),
+                     envvar="IBMKG_CA_FILE", metavar="PEM",
+                     help="Trust this CA for an https:// endpoint, besides the system's "
+                     "(or $IBMKG_CA_FILE; $SSL_CERT_FILE also works). Certificates are "
+                     "always verified."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -70,7 +76,7 @@ def credentials_for(url: str, user: str | None, password: str | None, use_netrc:
 def remote_store(endpoint: str, *, update_endpoint: str | None = None,
                  credentials: Credentials | None = None, auth: str = "digest",
                  timeout: float = DEFAULT_TIMEOUT, max_size: int = 64, retries: int = 3,
-                 graph: str | None = None) -> RemoteStore:
+                 graph: str | None = None, ca_file: Path | None = None) -> RemoteStore:
     """A remote store; with ``graph``, scoped to that publication's graphs.
 
     :param endpoint: the query endpoint.
@@ -81,6 +87,7 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
     :param max_size: megabytes per answer.
     :param retries: retries of 429/503.
     :param graph: a publication's ``--graph`` IRI.
+    :param ca_file: CA certificates to trust for https.
     :returns: the store.
     :raises InputError: when ``graph`` names no publication on the server.
     """
@@ -90,7 +97,7 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
                         user=credentials.user if credentials else None,
                         password=credentials.password if credentials else None,
                         auth=auth, timeout=timeout, max_bytes=max_size * 1024 * 1024,
-                        retries=retries)
+                        retries=retries, ca_file=str(ca_file) if ca_file else None)
     if graph is not None:
         from ibmkg.endpoint.publish import Publisher, role_graph
         from ibmkg.errors import InputError
@@ -134,7 +141,8 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
 @_pass
 def publish(ctx: Context, endpoint: str, update_endpoint: str | None, graph_store: str | None,
             graph: str, user: str | None, password: str | None, use_netrc: bool,
-            netrc_file: Path | None, auth: str, max_size: int, retries: int, inferred: str,
+            netrc_file: Path | None, auth: str, max_size: int, retries: int,
+            ca_file: Path | None, inferred: str,
             chunk: int, timeout: float, local_test: bool, rollback: bool) -> None:
     """Publish the graph to a SPARQL server: validated, staged, verified, then switched in.
 
@@ -150,7 +158,7 @@ def publish(ctx: Context, endpoint: str, update_endpoint: str | None, graph_stor
     for url in {endpoint, writer, *([graph_store] if graph_store else [])}:
         check_target(url, credentials, local_test=local_test)
     store = remote_store(endpoint, update_endpoint=writer, credentials=credentials, auth=auth,
-                         timeout=timeout, max_size=max_size, retries=retries)
+                         timeout=timeout, max_size=max_size, retries=retries, ca_file=ca_file)
 
     def progress(line: str) -> None:
         click.echo(line, err=True)

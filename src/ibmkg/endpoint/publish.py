@@ -241,10 +241,16 @@ class Publisher:
 
     @property
     def flavour(self) -> str:
-        """The server's hashing flavour (measured once)."""
+        """The server's hashing flavour, measured once by asking it to encode ``@``.
+
+        (Measured, not read from the ``Server`` header, which a TLS proxy in front of the
+        store replaces with its own.)
+        """
         if self._flavour is None:
-            software = self.store.server_software()
-            self._flavour = "virtuoso" if "virtuoso" in software.lower() else "standard"
+            table = self.store.select('SELECT (ENCODE_FOR_URI("@") AS ?e) WHERE { }',
+                                      scoped=False)
+            value = str(table.rows[0][0]) if table.rows else ""
+            self._flavour = "virtuoso" if value == "@" else "standard"
         return self._flavour
 
     # -- the steps ---------------------------------------------------------------------------
