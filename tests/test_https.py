@@ -191,7 +191,7 @@ def test_publish_over_https_to_virtuoso_behind_nginx(tls_proxy: str, pki: Pki) -
             "--inferred", "never", "--local-test"]
     first = runner.invoke(cli, args, env=env)
     assert first.exit_code == 0, first.output
-    assert first.stdout.splitlines()[0].startswith(f"data      {TLS_GRAPH} ")
+    assert first.stdout.splitlines()[0].startswith("all       urn:ibmkg:version:")
     again = runner.invoke(cli, args, env=env)
     assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 changes at ")
     local = runner.invoke(cli, ["--root", str(FIXTURE_ROOT), "query", "studies", "--format",
