@@ -89,6 +89,9 @@ def manifest_graph(graph: str) -> str:
 
     :param graph: the ``--graph`` IRI.
     :returns: its manifest graph IRI.
+
+    >>> manifest_graph("https://example.org/ibmkg")
+    'urn:ibmkg:publication:https://example.org/ibmkg'
     """
     return f"{_STATE}{graph}"
 
@@ -99,6 +102,9 @@ def version_graph(graph: str, digest: str) -> str:
     :param graph: the ``--graph`` IRI.
     :param digest: the version's content digest (``sha256:<hex>``).
     :returns: its IRI.
+
+    >>> version_graph("https://example.org/ibmkg", "sha256:" + "ab" * 32)
+    'urn:ibmkg:version:abababababababab:https://example.org/ibmkg'
     """
     return f"urn:ibmkg:version:{digest.split(':')[-1][:16]}:{graph}"
 
