@@ -151,6 +151,7 @@ def test_kills_during_publish_and_rollback_leave_old_or_new(
     _publisher(own_server).publish(GRAPH, contents[1])  # both versions exist: rollback works
     rng = random.Random(SEED)
     kills = {"publish": 0, "rollback": 0}
+    outcomes: dict[tuple[str, str], int] = {}
     rounds = 0
     while min(kills.values()) < KILLS:
         rounds += 1
@@ -175,6 +176,9 @@ def test_kills_during_publish_and_rollback_leave_old_or_new(
         _restart(own_server)
         after = _live_is_complete(own_server, versions)
         assert after in (before, target)
+        side = "old live" if after == before else "new live"
+        key = (operation, f"{side}, {'in flight' if fuse.in_flight else 'between requests'}")
+        outcomes[key] = outcomes.get(key, 0) + 1
         if after == before:  # the rerun completes
             rerun = _publisher(own_server)
             if operation == "publish":
@@ -183,6 +187,8 @@ def test_kills_during_publish_and_rollback_leave_old_or_new(
                 rerun.rollback(GRAPH)
             assert _live_is_complete(own_server, versions) == target
     assert kills["publish"] >= KILLS and kills["rollback"] >= KILLS
+    print(f"\n{rounds} rounds, kills {kills}:", ", ".join(  # shown with -s (make test-kills)
+        f"{op} {how}: {n}" for (op, how), n in sorted(outcomes.items())))
     again = _publisher(own_server).publish(  # idempotent after all that
         GRAPH, contents[names.index(_live_is_complete(own_server, versions))])
     assert not again.changed
