@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from ibmkg.errors import EndpointError, EndpointHTTPError
+from ibmkg.errors import EndpointError, EndpointHTTPError, InputError
 
 __all__ = ["DEFAULT_MAX_BYTES", "USER_AGENT", "Response", "Transport", "display_url",
            "retry_after", "server_words", "tls_context"]
@@ -190,7 +190,7 @@ def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
     :param ca_file: a PEM file of CA certificates to trust besides the system's (``None``:
         ``$IBMKG_CA_FILE`` when set; Python also reads ``$SSL_CERT_FILE``).
     :returns: the context.
-    :raises EndpointError: when the CA file cannot be read.
+    :raises InputError: when the CA file cannot be read.
 
     >>> tls_context().verify_mode == ssl.CERT_REQUIRED
     True
@@ -201,9 +201,9 @@ def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=ca_file)
         except (OSError, ssl.SSLError) as err:
-            raise EndpointError(f"{ca_file}: cannot read CA certificates "
-                                f"({getattr(err, 'strerror', None) or err}); give a PEM file "
-                                "with --ca-file") from None
+            raise InputError(f"{ca_file}: cannot read CA certificates "
+                             f"({getattr(err, 'strerror', None) or err}); give a PEM file "
+                             "with --ca-file") from None
     return context
 
 

@@ -47,6 +47,7 @@ from ibmkg.store.http import (
     Transport,
     display_url,
     server_words,
+    tls_context,
 )
 
 #: Triples per ``INSERT DATA`` request when loading. Virtuoso 7.2 compiles one request into at
@@ -77,6 +78,8 @@ class RemoteStore(Store):
     :param inferred_graph: the graph holding the reasoner's inferences, if not the usual one.
     :param ca_file: CA certificates to trust for an ``https`` endpoint (PEM), besides the
         system's; certificates are always verified.
+    :raises InputError: for a URL that is not http(s) or holds credentials, bad limits, or an
+        unreadable CA file.
     """
 
     backend = Backend.REMOTE
@@ -118,6 +121,8 @@ class RemoteStore(Store):
         self.max_bytes = max_bytes
         self.retries = retries
         self.ca_file = ca_file
+        if ca_file is not None:
+            tls_context(ca_file)  # an unreadable CA file is an input error, before any request
         self.graphs: list[str] | None = list(graphs) if graphs is not None else None
         self.union_graph = union_graph
         self.inferred_graph = inferred_graph
