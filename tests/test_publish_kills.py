@@ -19,8 +19,10 @@ from typing import Any
 
 import pyoxigraph
 import pytest
+from click.testing import CliRunner
 
 import virtuoso_server
+from ibmkg.cli import cli
 from ibmkg.endpoint.digest import Fingerprint, fingerprint
 from ibmkg.endpoint.publish import GraphPlan, Publisher, plan_graphs, version_graph
 from ibmkg.errors import EndpointError
@@ -192,3 +194,9 @@ def test_kills_during_publish_and_rollback_leave_old_or_new(
     again = _publisher(own_server).publish(  # idempotent after all that
         GRAPH, contents[names.index(_live_is_complete(own_server, versions))])
     assert not again.changed
+    root = Path(__file__).parent / "data" / "project"  # the stored queries still find the data
+    local = CliRunner().invoke(cli, ["--root", str(root), "query", "studies", "--format", "csv"])
+    remote = CliRunner().invoke(cli, ["--root", str(root), "query", "studies", "--format", "csv",
+                                      "--endpoint", own_server.endpoint, "--graph", GRAPH])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout and local.stdout.count("\n") == 3
