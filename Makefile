@@ -17,7 +17,7 @@ ATHERIS_SECONDS ?= 60
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation fuzz-atheris
+        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation test-kills fuzz-atheris
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -101,6 +101,9 @@ bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthe
 bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and 100 synthetic studies) and the remote limits (~2 min); writes benchmarks/results/
 	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
 	$(BIN)/python benchmarks/bench_remote_limits.py
+
+test-kills: $(STAMP) ## Kill a real Virtuoso at 12 random points of publish and 12 of rollback (fixed seed; ~2 min)
+	IBMKG_KILLS=12 $(BIN)/pytest tests/test_publish_kills.py -q -s -p no:cacheprovider
 
 bench-site: $(STAMP) ## Time `ibmkg site` on the letter and 1,000 and 10,000 synthetic studies -> benchmarks/results/site.md
 	$(BIN)/python benchmarks/bench_site.py

@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("--studies", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "serve.md")
     parser.add_argument("--client", metavar="BASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -139,6 +139,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="ibmkg-bench-serve-") as tmp:
             project = make_project(studies, Path(tmp))
             process, base, startup = start(project, args.workers)
+            load_before = os.getloadavg()[0]
             try:
                 done = subprocess.run(
                     [sys.executable, __file__, "--client", base, "--requests",
@@ -151,7 +152,8 @@ def main() -> None:
                     process.wait(20)
                 except subprocess.TimeoutExpired:
                     process.kill()
-            result.update(studies=studies, startup=startup)
+            result.update(studies=studies, startup=startup, load=(load_before,
+                                                                   os.getloadavg()[0]))
             rows.append(result)
             print(f"{studies} studies: {result['throughput']:.1f} req/s, p50 "
                   f"{result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms, "
@@ -168,16 +170,20 @@ def main() -> None:
         "256; the graph is read-only): the first request of each kind runs the query in a "
         "worker and identical requests arriving meanwhile wait for it, so p99 and max show "
         "the cold runs. Studies beyond the letter's ten are SYNTHETIC (invented by "
-        "`benchmarks/synthetic.py`).",
+        "`benchmarks/synthetic.py`). The query workers open the project's persistent store "
+        "read-only (no copy of the graph per worker) and the server keeps rendered answers. "
+        "`load` is the machine's 1-minute load average when the client started and when it "
+        "ended (2 cores shared with other work: above 2 the benchmark competed for the CPU).",
         "",
         "| studies | start (s) | requests | req/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) "
-        "| failures |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| failures | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(f"| {r['studies']:,} | {r['startup']:.1f} | {r['requests']} | "
                      f"{r['throughput']:.1f} | {r['p50'] * 1000:.0f} | {r['p90'] * 1000:.0f} | "
-                     f"{r['p99'] * 1000:.0f} | {r['max'] * 1000:.0f} | {r['failures']} |")
+                     f"{r['p99'] * 1000:.0f} | {r['max'] * 1000:.0f} | {r['failures']} | "
+                     f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if any(r["failures"] for r in rows):

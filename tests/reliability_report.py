@@ -27,7 +27,7 @@ ROOT = TESTS.parent
 #: The test files whose results make the document (missing ones are listed as absent).
 FILES = [
     "test_w3c_syntax.py", "test_input_gate.py", "test_round_trip.py", "test_fuzz.py",
-    "test_kill.py", "test_exit_codes.py", "test_no_stray_access.py",
+    "test_kill.py", "test_exit_codes.py", "test_no_stray_access.py", "test_offline.py",
 ]
 #: Files of other branches, included when present (attack and injection corpora).
 OPTIONAL = ["test_sandbox.py", "test_attacks.py", "test_injection.py", "test_no_network.py"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -56,16 +57,17 @@ class Server:
 
     process: subprocess.Popen[bytes]
     port: int
+    scheme: str = "http"
 
     @property
     def url(self) -> str:
         """The endpoint URL."""
-        return f"http://127.0.0.1:{self.port}/sparql"
+        return f"{self.scheme}://127.0.0.1:{self.port}/sparql"
 
     @property
     def base(self) -> str:
         """The server's root URL."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         """Stop the server by its PID (its workers exit when their pipes close)."""
@@ -78,12 +80,14 @@ class Server:
                 self.process.wait()
 
 
-def start(root: Path, *args: str, wait: float = 120.0) -> Server:
+def start(root: Path, *args: str, wait: float = 120.0,
+          tls: ssl.SSLContext | None = None) -> Server:
     """Start ``ibmkg serve`` over a project and wait until it answers.
 
     :param root: the project.
     :param args: more options (``--timeout 3``, ``--max-rows 50`` ...).
     :param wait: seconds to wait for it.
+    :param tls: for a server started with ``--certfile``: a context trusting its CA.
     :returns: the server.
     """
     port = free_port()
@@ -99,13 +103,14 @@ def start(root: Path, *args: str, wait: float = 120.0) -> Server:
         *args,
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = Server(process, port)
+    server = Server(process, port, "https" if tls is not None else "http")
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"ibmkg serve exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(server.url + "?query=ASK%7B%7D", timeout=5) as answer:
+            with urllib.request.urlopen(server.url + "?query=ASK%7B%7D", timeout=5,
+                                        context=tls) as answer:
                 if answer.status == 200:
                     return server
         except (urllib.error.URLError, OSError):

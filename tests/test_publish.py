@@ -7,8 +7,6 @@ Virtuoso is Debian's ``virtuoso-t``, started on 127.0.0.1 with a temporary datab
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +23,9 @@ from ibmkg.endpoint.publish import (
     Publisher,
     PublishSummary,
     plan_graphs,
-    previous_graph,
-    role_graph,
-    staging_graph,
+    version_graph,
 )
-from ibmkg.errors import EndpointError, EndpointHTTPError, PublishError
+from ibmkg.errors import EndpointHTTPError, PublishError
 from ibmkg.graph_io import LoadedData, SourceGraph
 from ibmkg.paths import default_layout
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
@@ -96,11 +92,13 @@ def published(virtuoso_fixture_server: virtuoso_server.VirtuosoServer, project_d
               inferences: list[pyoxigraph.Triple]) -> Published:
     """The real project published with `ibmkg publish`'s library."""
     plans = plan_graphs(project_data, PUBLICATION, inferred=inferences)
-    first = _publisher(virtuoso_fixture_server).publish(PUBLICATION, plans)
+    publisher = _publisher(virtuoso_fixture_server)
+    first = publisher.publish(PUBLICATION, plans)
+    live = publisher.live(PUBLICATION)
+    assert live is not None
     store = _server_store(virtuoso_fixture_server)
-    store.graphs = [p.name for p in plans if p.role != "all"]
-    store.union_graph = role_graph(PUBLICATION, "all")
-    store.inferred_graph = role_graph(PUBLICATION, "inferred")
+    store.graphs = [live.graph]  # as `ibmkg query --graph` finds it in the manifest
+    store.inferred_graph = live.graph
     return Published(store, plans, first)
 
 
@@ -135,20 +133,25 @@ class TestPublishedProject:
         assert len(expected) > 0 or CATALOGUE[name].is_check
 
     def test_first_run_adds_everything(self, published: Published) -> None:
-        assert [(c.role, c.added, c.removed) for c in published.first.changes] == [
-            (p.role, len(p.triples), 0) for p in published.plans]
+        merged = published.plans[-1]
         assert [p.role for p in published.plans] == ["data", "ontology", "mappings", "inferred",
                                                      "all"]
-        assert len(published.plans[-1].triples) == sum(len(p.triples)
-                                                       for p in published.plans[:-1])
-        total = sum(len(p.triples) for p in published.plans)
+        assert len(merged.triples) == sum(len(p.triples) for p in published.plans[:-1])
+        assert [(c.role, c.added, c.removed) for c in published.first.changes] == [
+            ("all", len(merged.triples), 0)]
+        total = len(merged.triples)
         assert published.first.text().splitlines()[-1].startswith(
             f"{total} change(s): +{total} -0 at http://127.0.0.1:")
 
-    def test_no_staging_graph_left(self, published: Published) -> None:
-        table = published.store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                             "FILTER STRSTARTS(STR(?g), 'urn:ibmkg:staging:') }", scoped=False)
-        assert table.rows == []
+    def test_the_live_data_is_stored_once(self, published: Published) -> None:
+        store = published.store
+        graphs = store.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(CONTAINS(STR(?g), '{PUBLICATION}')) }} GROUP BY ?g", scoped=False)
+        merged = published.plans[-1]
+        version = version_graph(PUBLICATION, fingerprint(merged.triples, "virtuoso").digest)
+        assert {(str(g), n) for g, n in graphs.rows if "publication" not in str(g)} == {
+            (version, len(merged.triples))}
 
     def test_blank_nodes_skolemised(self, published: Published) -> None:
         store = published.store
@@ -161,69 +164,6 @@ class TestPublishedProject:
 
 def _distinct(data: LoadedData) -> set[pyoxigraph.Triple]:
     return set(data.triples())
-
-
-# --- killed mid-publish -----------------------------------------------------------------
-
-
-@pytest.fixture
-def own_server(tmp_path: Path) -> Iterator[virtuoso_server.VirtuosoServer]:
-    """A Virtuoso of this test's own (it gets killed)."""
-    if not virtuoso_server.available():
-        reason = "virtuoso-t is not installed (apt-get install virtuoso-opensource)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
-    servers = [virtuoso_server.start(tmp_path)]
-    try:
-        yield servers[0]
-    finally:
-        servers[0].stop()
-
-
-@pytest.mark.virtuoso
-def test_killed_mid_publish_keeps_live_graph_and_rerun_completes(
-        own_server: virtuoso_server.VirtuosoServer, fixture_data: LoadedData) -> None:
-    graph = "https://example.org/killed"
-    v1 = plan_graphs(fixture_data, graph)
-    _publisher(own_server).publish(graph, v1)
-    v2 = plan_graphs(fixture_data.with_graph(
-        SourceGraph(EX, "kg/extra.ttl", tuple(_extra(1500)))), graph)
-    uploads = []
-
-    def kill_after_three(line: str) -> None:
-        if line.startswith("uploaded"):
-            uploads.append(line)
-            if len(uploads) == 3:
-                own_server.process.kill()
-                own_server.process.wait(timeout=30)
-
-    with pytest.raises(EndpointError, match=r"^http://127\.0\.0\.1:\d+/"):
-        _publisher(own_server, chunk=100, progress=kill_after_three).publish(graph, v2)
-    restarted = virtuoso_server.start(own_server.directory)
-    own_server.process = restarted.process
-    own_server.http_port = restarted.http_port
-    publisher = _publisher(own_server)
-    live = publisher.remote_fingerprint(graph)
-    assert not fingerprint(v1[0].triples, "virtuoso").differences(live)  # intact
-    assert publisher.remote_fingerprint(staging_graph(graph)).triples >= 200  # leftover
-    summary = publisher.publish(graph, v2)
-    assert [(c.role, c.added, c.removed) for c in summary.changes] == [
-        ("data", 1500, 0), ("ontology", 0, 0), ("all", 1500, 0)]
-    assert not fingerprint(v2[0].triples, "virtuoso").differences(
-        publisher.remote_fingerprint(graph))
-    assert publisher.remote_fingerprint(staging_graph(graph)).triples == 0
-    again = publisher.publish(graph, v2)  # idempotent: nothing changes, the graph is the same
-    assert not again.changed and again.text().splitlines()[-1].startswith("0 changes at ")
-    assert [c.digest for c in again.changes] == [c.digest for c in summary.changes]
-    assert not fingerprint(v2[0].triples, "virtuoso").differences(
-        publisher.remote_fingerprint(graph))
-    back = publisher.rollback(graph)
-    assert [(c.role, c.added, c.removed) for c in back.changes] == [
-        ("data", 0, 1500), ("all", 0, 1500)]
-    assert not fingerprint(v1[0].triples, "virtuoso").differences(
-        publisher.remote_fingerprint(graph))
-    assert publisher.remote_fingerprint(previous_graph(graph)).triples == len(v2[0].triples)
 
 
 # --- errors -----------------------------------------------------------------------------
@@ -249,9 +189,11 @@ class TestErrors:
     def test_wrong_password_cli(self, virtuoso_fixture_server: virtuoso_server.VirtuosoServer,
                                 ) -> None:
         result = CliRunner().invoke(cli, [
-            "publish", "--endpoint", virtuoso_fixture_server.endpoint, "--update-endpoint",
+            "--root", str(FIXTURE_ROOT), "publish", "--endpoint",
+            virtuoso_fixture_server.endpoint, "--update-endpoint",
             virtuoso_fixture_server.update_endpoint, "--graph", "https://example.org/denied",
-            "--user", "dba", "--password", "wrong-secret", "--local-test", "--rollback"])
+            "--user", "dba", "--password", "wrong-secret", "--local-test", "--inferred",
+            "never"])
         assert result.exit_code == 3
         assert result.stderr.count("\n") == 1
         assert "HTTP 401" in result.stderr and "wrong-secret" not in result.output
@@ -342,7 +284,8 @@ class TestCommandLine:
                 "--inferred", "never", "--local-test"]
         result = runner.invoke(cli, args, env=_env())
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.splitlines()[0].startswith(f"data      {CLI_GRAPH} ")
+        assert result.stdout.splitlines()[0].startswith("all       urn:ibmkg:version:")
+        assert f":{CLI_GRAPH} " in result.stdout.splitlines()[0]
         assert "dba" not in result.output.replace("dba/dba", "")
         again = runner.invoke(cli, args, env=_env())
         assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 changes at ")
@@ -371,7 +314,7 @@ class TestCommandLine:
             "--inferred", "never", "--local-test"], env=_env())
         assert result.exit_code == 1
         assert "nothing was published" in result.stderr
-        assert _publisher(virtuoso_fixture_server).read_state(graph) == {}
+        assert _publisher(virtuoso_fixture_server).live(graph) is None
 
     def test_endpoint_down(self) -> None:
         url = f"http://127.0.0.1:{virtuoso_server.free_port()}/sparql"

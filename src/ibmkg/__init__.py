@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
     from ibmkg.endpoint import (
         Credentials,
         GraphPlan,
+        LiveVersion,
         Publisher,
         PublishSummary,
         plan_graphs,
@@ -172,6 +173,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "InputError": ("ibmkg.errors", "InputError"),
     "LangString": ("ibmkg.store", "LangString"),
     "Layout": ("ibmkg.paths", "Layout"),
+    "LiveVersion": ("ibmkg.endpoint", "LiveVersion"),
     "LoadedData": ("ibmkg.graph_io", "LoadedData"),
     "LocalEndpoint": ("ibmkg.federation", "LocalEndpoint"),
     "MappingSet": ("ibmkg.mappings", "MappingSet"),
@@ -335,6 +337,7 @@ __all__ = [
     "InputError",
     "LangString",
     "Layout",
+    "LiveVersion",
     "LoadedData",
     "LocalEndpoint",
     "MappingSet",

@@ -50,6 +50,7 @@ from ibmkg.paths import Layout, kg_files, shape_files
 from ibmkg.progress import NULL_PROGRESS, Progress
 from ibmkg.queries import INFERRED_GRAPH, StoredQuery, load_catalogue, run_query
 from ibmkg.store.embedded import EmbeddedStore
+from ibmkg.store.lexical import lexical_conflicts
 from ibmkg.validation import ValidationReport, format_report, validate_project
 
 __all__ = [
@@ -241,7 +242,13 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
                              f"{len(inferred)} triple(s) in {reasoning.seconds:.1f} s")
     else:
         notes.append("reasoning skipped (--no-reason)")
-    store = EmbeddedStore.from_data(store_data)
+    store = EmbeddedStore.from_data(store_data, keep_written_forms=True)
+    conflicts = lexical_conflicts(t.object for t in store_data.triples()
+                                  if isinstance(t.object, pyoxigraph.Literal))
+    if conflicts:
+        notes.append(f"{len(conflicts)} value(s) written in more than one way (e.g. "
+                     f"{conflicts[0]}): query answers show one of the forms; the files keep "
+                     f"each; write one form to make them agree")
     runs, tables = _run_queries(store, list(catalogue.values()), progress)
     studies = sum(1 for g in data.graphs if g.name.startswith(PREFIXES["study"]))
     result = BuildResult(out, studies, len(set(data.triples())), report, runs, notes)

@@ -232,7 +232,7 @@ def table(ctx: Context, fmt: str, structured: bool) -> None:
     module = optional_module("ibmkg.table")
     if module is None:
         raise IbmkgError("ibmkg.table is not available yet; Table 1 cannot be rendered")
-    store = EmbeddedStore.from_data(load_project(ctx.layout()))
+    store = EmbeddedStore.from_data(load_project(ctx.layout()), keep_written_forms=True)
     text: str = module.render_table(store, TableFormat(fmt), structured=structured)
     click.echo(text, nl=not text.endswith("\n"))
 

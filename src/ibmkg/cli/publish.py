@@ -25,7 +25,8 @@ DEFAULT_TIMEOUT = 60.0
 
 
 def credential_options(command: FC) -> FC:
-    """Add ``--user``, ``--password``, ``--netrc`` and ``--netrc-file``.
+    """Add ``--user``, ``--password``, ``--netrc``, ``--netrc-file``, ``--auth``, ``--max-size``,
+    ``--retries`` and ``--ca-file``.
 
     :param command: the command.
     :returns: the command with the options.
@@ -44,6 +45,11 @@ def credential_options(command: FC) -> FC:
                      metavar="MB", help="Refuse answers larger than this many megabytes."),
         click.option("--retries", type=click.IntRange(min=0, max=10), default=3,
                      show_default=True, help="Retries of a 429/503 answer (Retry-After honoured)."),
+        click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path),
+                     envvar="IBMKG_CA_FILE", metavar="PEM",
+                     help="Trust this CA for an https:// endpoint, besides the system's "
+                     "(or $IBMKG_CA_FILE; $SSL_CERT_FILE also works). Certificates are "
+                     "always verified."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -70,7 +76,7 @@ def credentials_for(url: str, user: str | None, password: str | None, use_netrc:
 def remote_store(endpoint: str, *, update_endpoint: str | None = None,
                  credentials: Credentials | None = None, auth: str = "digest",
                  timeout: float = DEFAULT_TIMEOUT, max_size: int = 64, retries: int = 3,
-                 graph: str | None = None) -> RemoteStore:
+                 graph: str | None = None, ca_file: Path | None = None) -> RemoteStore:
     """A remote store; with ``graph``, scoped to that publication's graphs.
 
     :param endpoint: the query endpoint.
@@ -81,6 +87,7 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
     :param max_size: megabytes per answer.
     :param retries: retries of 429/503.
     :param graph: a publication's ``--graph`` IRI.
+    :param ca_file: CA certificates to trust for https.
     :returns: the store.
     :raises InputError: when ``graph`` names no publication on the server.
     """
@@ -90,20 +97,20 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
                         user=credentials.user if credentials else None,
                         password=credentials.password if credentials else None,
                         auth=auth, timeout=timeout, max_bytes=max_size * 1024 * 1024,
-                        retries=retries)
+                        retries=retries, ca_file=str(ca_file) if ca_file else None)
     if graph is not None:
-        from ibmkg.endpoint.publish import Publisher, role_graph
+        from ibmkg.endpoint.publish import Publisher
         from ibmkg.errors import InputError
 
-        names = sorted(Publisher(store).read_state(graph))
-        if not names:
+        live = Publisher(store).live(graph)
+        if live is None:
             raise InputError(f"{endpoint}: no publication <{graph}> there; run `ibmkg publish "
                              f"--endpoint {endpoint} --graph {graph}` first, or leave out "
                              "--graph to query the server's default graph")
-        union = role_graph(graph, "all")
-        store.graphs = [name for name in names if name != union]
-        store.union_graph = union if union in names else None
-        store.inferred_graph = role_graph(graph, "inferred")
+        store.graphs = [live.graph]  # the live version: one graph, named by the manifest
+        store.union_graph = None
+        store.inferred_graph = live.graph if "inferred=" in live.roles and \
+            "inferred=0" not in live.roles.split() else "urn:ibmkg:no-inferred"
     return store
 
 
@@ -117,8 +124,9 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
               "auth; Fuseki: .../DATASET/data); default: SPARQL Update INSERT DATA, or "
               "Virtuoso's graph store when the server says it is Virtuoso.")
 @click.option("--graph", "graph", metavar="IRI", required=True,
-              help="The live graph IRI; the ontology, mappings and inferences go to IRI/ontology, "
-              "IRI/mappings and IRI/inferred, and their merge to IRI/all.")
+              help="The publication's IRI. Each version (data, ontology, mappings and "
+              "inferences merged) is one graph urn:ibmkg:version:ID:IRI; the manifest graph "
+              "urn:ibmkg:publication:IRI names the live one (`ibmkg query --graph IRI` reads it).")
 @credential_options
 @click.option("--inferred", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Publish the reasoner's inferences: auto = when "
@@ -129,18 +137,20 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
               show_default=True, help="Seconds a whole request may take.")
 @click.option("--local-test", is_flag=True, help="Allow Virtuoso's stock dba/dba account and "
               "plain http:// to another host: only for a throw-away server of your own.")
-@click.option("--rollback", is_flag=True, help="Put the previous version of each graph back "
+@click.option("--rollback", is_flag=True, help="Make the previous version live again "
               "instead of publishing.")
 @_pass
 def publish(ctx: Context, endpoint: str, update_endpoint: str | None, graph_store: str | None,
             graph: str, user: str | None, password: str | None, use_netrc: bool,
-            netrc_file: Path | None, auth: str, max_size: int, retries: int, inferred: str,
+            netrc_file: Path | None, auth: str, max_size: int, retries: int,
+            ca_file: Path | None, inferred: str,
             chunk: int, timeout: float, local_test: bool, rollback: bool) -> None:
-    """Publish the graph to a SPARQL server: validated, staged, verified, then switched in.
+    """Publish the graph to a SPARQL server: validated, uploaded as a new version, verified,
+    then made live by one small update of the manifest.
 
-    Prints triples added and removed per graph. Publishing the same data again changes
-    nothing; a failure before the switch leaves the live graphs as they were, and the
-    previous version of each graph is kept for --rollback.
+    Prints triples added and removed. Publishing the same data again changes nothing; a
+    failure (or a kill) at any point leaves the old or the new version live, and the
+    previous version is kept for --rollback.
     """
     from ibmkg.endpoint.credentials import check_target
     from ibmkg.endpoint.publish import Publisher, plan_graphs
@@ -150,7 +160,7 @@ def publish(ctx: Context, endpoint: str, update_endpoint: str | None, graph_stor
     for url in {endpoint, writer, *([graph_store] if graph_store else [])}:
         check_target(url, credentials, local_test=local_test)
     store = remote_store(endpoint, update_endpoint=writer, credentials=credentials, auth=auth,
-                         timeout=timeout, max_size=max_size, retries=retries)
+                         timeout=timeout, max_size=max_size, retries=retries, ca_file=ca_file)
 
     def progress(line: str) -> None:
         click.echo(line, err=True)

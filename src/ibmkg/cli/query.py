@@ -55,7 +55,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: str | None,
           timeout: float | None, max_rows: int, graph: str | None, user: str | None,
           password: str | None, use_netrc: bool, netrc_file: Path | None, auth: str,
-          max_size: int, retries: int, inferred: bool) -> None:
+          max_size: int, retries: int, ca_file: Path | None, inferred: bool) -> None:
     """Run a stored query by NAME (see `ibmkg queries`) or a .rq FILE.
 
     A FILE with a `#+` header is checked like a stored query; a plain FILE may be any query
@@ -84,7 +84,7 @@ def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: 
         credentials = credentials_for(endpoint, user, password, use_netrc, netrc_file)
         store = remote_store(endpoint, credentials=credentials, auth=auth,
                              timeout=timeout or 60.0, max_size=max_size, retries=retries,
-                             graph=graph)
+                             graph=graph, ca_file=ca_file)
     else:
         if graph is not None:
             from ibmkg.errors import InputError
@@ -175,7 +175,7 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
     from ibmkg.queries import INFERRED_GRAPH
     from ibmkg.sandbox.store import SandboxedStore
     from ibmkg.sandbox.worker import DEFAULT_TIMEOUT
-    from ibmkg.store.cache import cached_lexical, open_cached
+    from ibmkg.store.cache import cached_lexical, open_cached, store_directory
     from ibmkg.store.embedded import EmbeddedStore
 
     layout = ctx.layout()
@@ -183,7 +183,8 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
     def sandboxed(inner: EmbeddedStore, variant: str) -> SandboxedStore:
         return SandboxedStore(inner, lexical=cached_lexical(layout, variant),
                               timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
-                              workers=workers, memory_mb=memory_mb, cache_size=cache_size)
+                              workers=workers, memory_mb=memory_mb, cache_size=cache_size,
+                              store_dir=store_directory(inner))
 
     if not inferred:
         inner, _ = open_cached(layout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -20,8 +21,10 @@ _pass = click.make_pass_decorator(Context)
               help="Seconds a query may run before its worker is stopped.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Row cap of an answer (a cut answer has the header X-Ibmkg-Truncated).")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Queries that may run at once (each worker holds a copy of the graph).")
+@click.option("--workers", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="the number of CPUs",
+              help="Queries that may run at once (each worker opens the project's store "
+              "read-only).")
 @click.option("--memory-mb", type=click.IntRange(min=0), default=0,
               help="Address-space limit of each worker in MiB (0: none).")
 @click.option("--cache", type=click.IntRange(min=0), default=256, show_default=True,
@@ -33,10 +36,15 @@ _pass = click.make_pass_decorator(Context)
 @click.option("--site", "site_dir", type=click.Path(path_type=Path), default=None,
               metavar="DIR", help="Also serve the linked-data site written by `ibmkg site` "
               "(e.g. build/site) at / with content negotiation.")
+@click.option("--certfile", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, metavar="PEM", help="Serve https with this certificate (chain) "
+              "instead of http; needs --keyfile.")
+@click.option("--keyfile", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, metavar="PEM", help="The private key of --certfile.")
 @_pass
 def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, workers: int,
           memory_mb: int, cache: int, cors: tuple[str, ...], inferred: bool,
-          site_dir: Path | None) -> None:
+          site_dir: Path | None, certfile: Path | None, keyfile: Path | None) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only).
 
     Also: the stored queries at /queries (run one at /queries/NAME?PARAM=VALUE), an offline
@@ -46,6 +54,9 @@ def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, wor
     import uvicorn
 
     from ibmkg.cli.query import _open_store
+    if (certfile is None) != (keyfile is None):
+        raise click.UsageError("give --certfile and --keyfile together (the certificate and its "
+                         "private key) to serve https")
     from ibmkg.queries import load_catalogue
     from ibmkg.sandbox.store import SandboxedStore
     from ibmkg.serve import create_app
@@ -68,10 +79,14 @@ def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, wor
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: binding {host}: the graph is reachable from other machines",
                    err=True)
-    click.echo(f"serving http://{host}:{port}/sparql ({workers} workers, timeout {timeout:g} s,"
+    scheme = "https" if certfile is not None else "http"
+    click.echo(f"serving {scheme}://{host}:{port}/sparql ({workers} workers, timeout {timeout:g} s,"
                f" {max_rows} rows at most); Ctrl-C stops", err=True)
     try:
-        uvicorn.run(create_app(store, catalogue=catalogue, cors_origins=cors, site=site),
-                    host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(create_app(store, catalogue=catalogue, cors_origins=cors, site=site,
+                               cache_size=cache),
+                    host=host, port=port, log_level="warning", access_log=False,
+                    ssl_certfile=str(certfile) if certfile else None,
+                    ssl_keyfile=str(keyfile) if keyfile else None)
     finally:
         store.close()

@@ -10,6 +10,7 @@ from ibmkg.endpoint.digest import Fingerprint, fingerprint, skolemise
 from ibmkg.endpoint.publish import (
     GraphChange,
     GraphPlan,
+    LiveVersion,
     Publisher,
     PublishSummary,
     plan_graphs,
@@ -21,6 +22,7 @@ __all__ = [
     "Fingerprint",
     "GraphChange",
     "GraphPlan",
+    "LiveVersion",
     "PublishSummary",
     "Publisher",
     "check_target",

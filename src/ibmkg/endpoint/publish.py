@@ -1,35 +1,36 @@
-"""Publish the graph to a SPARQL server: staged, verified, switched, and reversible.
+"""Publish the graph to a SPARQL server: versioned, verified, switched by one small update.
 
 A server is not trusted to be atomic (Virtuoso's Graph Store ``PUT`` with a body that fails
-part-way has already replaced the old graph, then answers 500). So, for every graph:
+part-way has already replaced the old graph, then answers 500), nor to survive: a kill at
+any moment of a publication or a rollback must leave the old or the new version live, never
+a mix and never nothing. So the data is never overwritten in place:
 
-1. a leftover staging graph from an interrupted run is dropped;
-2. the new content is uploaded into a staging graph ``urn:ibmkg:staging:<graph>``, in
-   chunks, through the SPARQL 1.1 Graph Store HTTP Protocol (``POST`` of N-Triples) or,
-   without a graph store URL, SPARQL Update ``INSERT DATA``;
-3. the server proves what it holds: its fingerprint of the staging graph (counts and hashes
-   computed by one aggregate query, :mod:`ibmkg.endpoint.digest`) must equal the local one
-   (``G/all`` is then made on the server from the verified graphs, and its count checked);
-4. what would change is counted on the server (triples added, triples removed);
-5. only then, graph by graph, the live graph is copied to ``urn:ibmkg:previous:<graph>`` (if
-   it holds as many triples as its last publication recorded) and the staging graph moved
-   in; the live graph's count is checked, and the publication record
-   ``urn:ibmkg:publication:<graph>`` updated.
+* each version of a publication ``--graph G`` is ONE graph, ``urn:ibmkg:version:<id>:<G>``
+  (``<id>``: the first 16 hex digits of its content digest), holding the merge of the data,
+  the ontology with its imports, the mappings and the reasoner's inferences (each triple
+  once; the data is stored once, not once per role and again in a merge);
+* which version is live is said by the manifest graph ``urn:ibmkg:publication:<G>``:
+  append-only switch records ``<…#switch-N> seq N ; live <version> ; liveTriples n ;
+  liveDigest d``; the live version is the one of the highest complete record;
 
-Nothing changes when nothing differs (the same input twice reports 0 changes). A failure in
-steps 1 to 4 leaves every live graph as it was; :func:`rollback` moves the previous versions
-back. Blank nodes are skolemised (:func:`ibmkg.endpoint.digest.skolemise`).
+Publishing: (1) version graphs listed in the manifest that are neither live, previous nor
+the target are dropped (leftovers of an interrupted run); (2) the new version is announced
+in the manifest, uploaded in chunks (Graph Store ``POST`` of N-Triples, or SPARQL Update
+``INSERT DATA``) and verified (the server's fingerprint of it, counts and hashes computed by
+one aggregate query, :mod:`ibmkg.endpoint.digest`, must equal the local one); (3) the
+changes are counted on the server; (4) one ``INSERT DATA`` of a switch record makes it live;
+(5) versions older than the previous one are dropped. A rollback is one switch record back
+to the previous version (after checking that it is intact). Nothing changes when nothing
+differs (the same input twice reports 0 changes). Blank nodes are skolemised
+(:func:`ibmkg.endpoint.digest.skolemise`).
 
-The graphs published under ``--graph G``: ``G`` (the review and the studies), ``G/ontology``
-(the ontology and its imports), ``G/mappings`` (the SSSOM mappings) and ``G/inferred`` (the
-reasoner's inferences, when available; only triples not already stated), and ``G/all``, their
-merge, which queries use as their one default graph (Virtuoso 7.2.5 answered a stored query
-with a property path wrongly when given the four graphs as four default graphs).
+Clients find the live version in the manifest (``ibmkg query --endpoint URL --graph G``
+does): :meth:`Publisher.live`.
 
 >>> role_graph("https://example.org/ibmkg", "ontology")
 'https://example.org/ibmkg/ontology'
->>> staging_graph("https://example.org/ibmkg")
-'urn:ibmkg:staging:https://example.org/ibmkg'
+>>> version_graph("https://example.org/ibmkg", "sha256:0123456789abcdef0123")
+'urn:ibmkg:version:0123456789abcdef:https://example.org/ibmkg'
 """
 
 from __future__ import annotations
@@ -53,20 +54,24 @@ __all__ = [
     "ROLES",
     "GraphChange",
     "GraphPlan",
+    "LiveVersion",
     "PublishSummary",
     "Publisher",
+    "manifest_graph",
     "plan_graphs",
-    "previous_graph",
     "role_graph",
-    "staging_graph",
+    "version_graph",
 ]
 
 #: The graphs a publication holds, in upload order (``all`` is the merge of the others).
 ROLES = ("data", "ontology", "mappings", "inferred", "all")
 _STATE = "urn:ibmkg:publication:"
 _LIVE_DIGEST = "urn:ibmkg:publication:liveDigest"
-_GRAPH = "urn:ibmkg:publication:graph"
 _LIVE_TRIPLES = "urn:ibmkg:publication:liveTriples"
+_SEQ = "urn:ibmkg:publication:seq"
+_LIVE = "urn:ibmkg:publication:live"
+_VERSION = "urn:ibmkg:publication:version"
+_ROLES = "urn:ibmkg:publication:roleTriples"
 
 
 def role_graph(graph: str, role: str) -> str:
@@ -79,22 +84,47 @@ def role_graph(graph: str, role: str) -> str:
     return graph if role == "data" else f"{graph.rstrip('/')}/{role}"
 
 
-def staging_graph(graph: str) -> str:
-    """The staging graph of a live graph.
+def manifest_graph(graph: str) -> str:
+    """The graph that says which version of a publication is live.
 
-    :param graph: the live graph IRI.
-    :returns: its staging graph IRI.
+    :param graph: the ``--graph`` IRI.
+    :returns: its manifest graph IRI.
+
+    >>> manifest_graph("https://example.org/ibmkg")
+    'urn:ibmkg:publication:https://example.org/ibmkg'
     """
-    return f"urn:ibmkg:staging:{graph}"
+    return f"{_STATE}{graph}"
 
 
-def previous_graph(graph: str) -> str:
-    """The graph keeping the previous version of a live graph (for rollback).
+def version_graph(graph: str, digest: str) -> str:
+    """The graph holding one version of a publication.
 
-    :param graph: the live graph IRI.
-    :returns: its previous-version graph IRI.
+    :param graph: the ``--graph`` IRI.
+    :param digest: the version's content digest (``sha256:<hex>``).
+    :returns: its IRI.
+
+    >>> version_graph("https://example.org/ibmkg", "sha256:" + "ab" * 32)
+    'urn:ibmkg:version:abababababababab:https://example.org/ibmkg'
     """
-    return f"urn:ibmkg:previous:{graph}"
+    return f"urn:ibmkg:version:{digest.split(':')[-1][:16]}:{graph}"
+
+
+@dataclass(frozen=True)
+class LiveVersion:
+    """One switch record of a manifest.
+
+    :param seq: its sequence number (the highest complete one is live).
+    :param graph: the version graph it made live.
+    :param triples: the triples that version holds.
+    :param digest: that version's content digest.
+    :param roles: triples per role, as written (``data=… ontology=…``).
+    """
+
+    seq: int
+    graph: str
+    triples: int
+    digest: str
+    roles: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,10 +271,16 @@ class Publisher:
 
     @property
     def flavour(self) -> str:
-        """The server's hashing flavour (measured once)."""
+        """The server's hashing flavour, measured once by asking it to encode ``@``.
+
+        (Measured, not read from the ``Server`` header, which a TLS proxy in front of the
+        store replaces with its own.)
+        """
         if self._flavour is None:
-            software = self.store.server_software()
-            self._flavour = "virtuoso" if "virtuoso" in software.lower() else "standard"
+            table = self.store.select('SELECT (ENCODE_FOR_URI("@") AS ?e) WHERE { }',
+                                      scoped=False)
+            value = str(table.rows[0][0]) if table.rows else ""
+            self._flavour = "virtuoso" if value == "@" else "standard"
         return self._flavour
 
     # -- the steps ---------------------------------------------------------------------------
@@ -299,156 +335,150 @@ class Publisher:
             self.progress(f"uploaded {min(start + self.chunk, len(triples))}/{len(triples)} "
                           f"triples to {graph}")
 
-    def read_state(self, graph: str) -> dict[str, tuple[str, int]]:
-        """The publication record: live graph -> (digest, triples) of its last publication.
+    # -- the manifest ---------------------------------------------------------------------
+
+    def switches(self, graph: str) -> list[LiveVersion]:
+        """The complete switch records of a publication, oldest first.
 
         :param graph: the ``--graph`` IRI.
-        :returns: the record (empty before the first publication).
+        :returns: the records (empty before the first publication).
         """
-        table = self.store.select(
-            f"SELECT ?g ?d ?n WHERE {{ GRAPH <{_STATE}{graph}> {{ ?x <{_GRAPH}> ?g ; "
-            f"<{_LIVE_DIGEST}> ?d ; <{_LIVE_TRIPLES}> ?n }} }}", scoped=False)
-        return {str(g): (str(d), n) for g, d, n in table.rows
-                if g is not None and d is not None and isinstance(n, int)}
+        table = self.store.select(f"SELECT ?x ?p ?o WHERE {{ GRAPH <{manifest_graph(graph)}> "
+                                  "{ ?x ?p ?o } }", scoped=False)  # a few triples: read whole
+        fields: dict[str, dict[str, object]] = {}
+        for x, p, o in table.rows:
+            if x is not None and p is not None:
+                fields.setdefault(str(x), {})[str(p)] = o
+        records = set()
+        for values in fields.values():
+            n, v, t, d = (values.get(k) for k in (_SEQ, _LIVE, _LIVE_TRIPLES, _LIVE_DIGEST))
+            if isinstance(n, int) and isinstance(t, int) and v is not None and d is not None:
+                records.add(LiveVersion(n, str(v), t, str(d), str(values.get(_ROLES) or "")))
+        return sorted(records, key=lambda r: r.seq)
 
-    def write_state(self, graph: str, state: dict[str, tuple[str, int]]) -> None:
-        """Replace the publication record.
+    def live(self, graph: str) -> LiveVersion | None:
+        """The live version of a publication.
 
         :param graph: the ``--graph`` IRI.
-        :param state: live graph -> (digest, triples).
+        :returns: its switch record, or ``None`` before the first publication.
         """
-        body = "".join(f"<{_STATE}{graph}#{i}> <{_GRAPH}> <{g}> ; <{_LIVE_DIGEST}> \"{d}\" ; "
-                       f"<{_LIVE_TRIPLES}> {n} .\n"
-                       for i, (g, (d, n)) in enumerate(sorted(state.items())))
-        self.store.update(f"DROP SILENT GRAPH <{_STATE}{graph}>")
-        if body:
-            self.store.update(f"INSERT DATA {{ GRAPH <{_STATE}{graph}> {{\n{body}}} }}")
+        records = self.switches(graph)
+        return records[-1] if records else None
+
+    def _versions(self, graph: str) -> set[str]:
+        table = self.store.select(f"SELECT DISTINCT ?v WHERE {{ GRAPH <{manifest_graph(graph)}> "
+                                  f"{{ ?x <{_VERSION}> ?v }} }}", scoped=False)
+        return {str(v) for (v,) in table.rows if v is not None}
+
+    def _switch(self, graph: str, seq: int, version: str, triples: int, digest: str,
+                roles: str) -> None:
+        """Make ``version`` live: one INSERT DATA of a small record (all or nothing)."""
+        record = f"<{manifest_graph(graph)}#switch-{seq}>"
+        self.store.update(
+            f"INSERT DATA {{ GRAPH <{manifest_graph(graph)}> {{ {record} <{_SEQ}> {seq} ; "
+            f"<{_LIVE}> <{version}> ; <{_LIVE_TRIPLES}> {triples} ; "
+            f"<{_LIVE_DIGEST}> \"{digest}\" ; <{_ROLES}> \"{roles}\" }} }}")
+
+    def _prune(self, graph: str, keep: set[str], records: Sequence[LiveVersion]) -> None:
+        """Drop versions not kept (never the live or previous one) and old switch records."""
+        manifest = manifest_graph(graph)
+        for version in sorted(self._versions(graph) - keep):
+            self.store.update(f"DROP SILENT GRAPH <{version}>")
+            self.store.update(f"DELETE DATA {{ GRAPH <{manifest}> {{ <{manifest}> "
+                              f"<{_VERSION}> <{version}> }} }}")
+        for record in records[:-2]:
+            self.store.update(f"DELETE WHERE {{ GRAPH <{manifest}> {{ "
+                              f"<{manifest}#switch-{record.seq}> ?p ?o }} }}")
 
     # -- publish and rollback -------------------------------------------------------------
 
     def publish(self, graph: str, plans: Sequence[GraphPlan]) -> PublishSummary:
-        """Publish: stage, verify, count the changes, switch, verify again.
-
-        :param graph: the ``--graph`` IRI (names the publication record).
-        :param plans: the graphs (:func:`plan_graphs`).
-        :returns: what changed.
-        :raises PublishError: when a staging graph does not verify (live graphs untouched)
-            or a live graph does not verify after its switch.
-        :raises EndpointError: when the server fails (live graphs untouched unless the
-            failure came during the switch: then rerun, or roll back).
-        """
-        url = display_url(self.store.update_endpoint)
-        expected: dict[str, Fingerprint] = {}
-        merged = [plan for plan in plans if plan.role == "all"]
-        for plan in [plan for plan in plans if plan.role != "all"]:
-            staging = staging_graph(plan.name)
-            self.store.update(f"DROP SILENT GRAPH <{staging}>")
-            self.upload(plan.triples, staging)
-            expected[plan.name] = fingerprint(plan.triples, self.flavour)
-            found = self.remote_fingerprint(staging)
-            problems = expected[plan.name].differences(found)
-            if problems:
-                raise PublishError(
-                    f"{url}: the staging graph of <{plan.name}> holds {found.triples} of "
-                    f"{len(plan.triples)} triples or differs ({problems[0]}); no live graph "
-                    "was changed; check the server's log and rerun")
-            self.progress(f"verified {len(plan.triples)} triples in {staging}")
-        for plan in merged:  # the merge is made on the server from the verified graphs
-            staging = staging_graph(plan.name)
-            self.store.update(f"DROP SILENT GRAPH <{staging}>")
-            for part in plans:
-                if part.role != "all":
-                    self.store.update(f"ADD SILENT GRAPH <{staging_graph(part.name)}> TO "
-                                      f"GRAPH <{staging}>")
-            self._check_count(staging, len(plan.triples), url, staged=True)
-            expected[plan.name] = fingerprint(plan.triples, self.flavour)
-            self.progress(f"merged {len(plan.triples)} triples in {staging}")
-        recorded_state = self.read_state(graph)
-        state = dict(recorded_state)
-        changes: list[GraphChange] = []
-        notes: list[str] = []
-        switch: list[GraphPlan] = []
-        for plan in plans:
-            staging = staging_graph(plan.name)
-            added = self._difference(staging, plan.name)
-            removed = self._difference(plan.name, staging)
-            changes.append(GraphChange(plan.name, plan.role, len(plan.triples), added, removed,
-                                       expected[plan.name].digest))
-            if added or removed:
-                switch.append(plan)
-        for plan in plans:
-            if plan not in switch:
-                self.store.update(f"DROP SILENT GRAPH <{staging_graph(plan.name)}>")
-        for plan in switch:
-            live = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{plan.name}> "
-                               "{ ?s ?p ?o } }")
-            recorded = recorded_state.get(plan.name)
-            if live and recorded is not None and recorded[1] == live:
-                self.store.update(f"COPY SILENT GRAPH <{plan.name}> TO GRAPH "
-                                  f"<{previous_graph(plan.name)}>")
-            elif live:
-                notes.append(f"<{plan.name}> was not a complete publication (an interrupted "
-                             "switch, or edited by hand); the previous version kept for "
-                             "rollback is the one before it")
-            move = "MOVE SILENT" if not plan.triples else "MOVE"
-            self.store.update(f"{move} GRAPH <{staging_graph(plan.name)}> TO GRAPH "
-                              f"<{plan.name}>")
-            self._check_count(plan.name, len(plan.triples), url, staged=False)
-            state[plan.name] = (expected[plan.name].digest, len(plan.triples))
-            self.progress(f"switched {plan.name}")
-        state.update({p.name: (expected[p.name].digest, len(p.triples)) for p in plans})
-        if state != recorded_state:
-            self.write_state(graph, state)
-        return PublishSummary(url, changes, notes)
-
-    def _check_count(self, graph: str, wanted: int, url: str, *, staged: bool) -> None:
-        found = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        if found == wanted:
-            return
-        if staged:
-            raise PublishError(f"{url}: <{graph}> holds {found} of {wanted} triples; no live "
-                               "graph was changed; check the server's log and rerun")
-        raise PublishError(f"{url}: <{graph}> holds {found} of {wanted} triples after the "
-                           "switch; rerun, or run `ibmkg publish --rollback` to restore the "
-                           "previous version")
-
-    def rollback(self, graph: str, roles: Sequence[str] = ROLES) -> PublishSummary:
-        """Put the previous version of each graph back (the current one becomes previous).
+        """Publish: upload a new version, verify it, count the changes, switch, clean up.
 
         :param graph: the ``--graph`` IRI.
-        :param roles: the graphs to roll back.
+        :param plans: the graphs (:func:`plan_graphs`); their merge (role ``all``) is the
+            version uploaded, the others give the per-role counts.
         :returns: what changed.
-        :raises PublishError: when there is no previous version at all.
+        :raises PublishError: when the new version does not verify (the live one untouched).
+        :raises EndpointError: when the server fails (the live version is then still the old
+            one, or already the new one when the failure came after the switch; rerun).
         """
         url = display_url(self.store.update_endpoint)
-        for role in roles:  # leftovers of an interrupted run (and a check of the credentials)
-            self.store.update(f"DROP SILENT GRAPH <{staging_graph(role_graph(graph, role))}>")
-        state = self.read_state(graph)
-        changes: list[GraphChange] = []
-        for role in roles:
-            name = role_graph(graph, role)
-            previous = previous_graph(name)
-            before = self.remote_fingerprint(previous)
-            if not before.triples:
-                continue
-            staging = staging_graph(name)
-            self.store.update(f"COPY SILENT GRAPH <{previous}> TO GRAPH <{staging}>")
-            if before.differences(self.remote_fingerprint(staging)):
-                raise PublishError(f"{url}: copying the previous version of <{name}> failed; "
-                                   "nothing was rolled back; rerun")
-            added = self._difference(staging, name)
-            removed = self._difference(name, staging)
-            self.store.update(f"COPY SILENT GRAPH <{name}> TO GRAPH <{previous}>")
-            self.store.update(f"MOVE GRAPH <{staging}> TO GRAPH <{name}>")
-            if before.differences(self.remote_fingerprint(name)):
-                raise PublishError(f"{url}: <{name}> does not match its previous version after "
-                                   "the rollback; rerun `ibmkg publish --rollback`")
-            state[name] = (before.digest, before.triples)
-            changes.append(GraphChange(name, role, before.triples, added, removed,
-                                       before.digest))
-            self.progress(f"rolled back {name}")
-        if not changes:
+        merged = next(plan for plan in plans if plan.role == "all")
+        expected = fingerprint(merged.triples, self.flavour)
+        version = version_graph(graph, expected.digest)
+        roles = " ".join(f"{p.role}={len(p.triples)}" for p in plans if p.role != "all")
+        records = self.switches(graph)
+        live = records[-1] if records else None
+        previous = records[-2].graph if len(records) > 1 else None
+        keep = {g for g in (live.graph if live else None, previous) if g is not None}
+        manifest = manifest_graph(graph)
+        if live is not None and live.graph == version:
+            problems = expected.differences(self.remote_fingerprint(version))
+            if problems:  # never drop or rewrite the live graph
+                raise PublishError(f"{url}: the live version <{version}> differs from what "
+                                   f"was published ({problems[0]}; edited by hand?); run "
+                                   "`ibmkg publish --rollback`, or drop that graph and rerun")
+            self._prune(graph, keep, records)
+            return PublishSummary(url, [GraphChange(version, "all", len(merged.triples),
+                                                    0, 0, expected.digest)])
+        self._prune(graph, keep | {version}, records)
+        ready = version in keep and not expected.differences(self.remote_fingerprint(version))
+        if not ready:
+            self.store.update(f"DROP SILENT GRAPH <{version}>")
+            self.store.update(f"INSERT DATA {{ GRAPH <{manifest}> {{ <{manifest}> "
+                              f"<{_VERSION}> <{version}> }} }}")
+            self.upload(merged.triples, version)
+            found = self.remote_fingerprint(version)
+            problems = expected.differences(found)
+            if problems:
+                raise PublishError(
+                    f"{url}: the new version <{version}> holds {found.triples} of "
+                    f"{len(merged.triples)} triples or differs ({problems[0]}); the live "
+                    "version was not changed; check the server's log and rerun")
+            self.progress(f"verified {len(merged.triples)} triples in {version}")
+        added = self._difference(version, live.graph) if live else len(merged.triples)
+        removed = self._difference(live.graph, version) if live else 0
+        self._switch(graph, (live.seq + 1) if live else 1, version, len(merged.triples),
+                     expected.digest, roles)
+        now = self.live(graph)
+        if now is None or now.graph != version:
+            raise PublishError(f"{url}: the manifest of <{graph}> does not name the new version "
+                               "after the switch; rerun")
+        self.progress(f"switched <{graph}> to {version}")
+        self._prune(graph, {version} | ({live.graph} if live else set()), self.switches(graph))
+        return PublishSummary(url, [GraphChange(version, "all", len(merged.triples), added,
+                                                removed, expected.digest)],
+                              [f"roles: {roles}"])
+
+    def rollback(self, graph: str) -> PublishSummary:
+        """Make the previous version live again (the current one becomes the previous one).
+
+        :param graph: the ``--graph`` IRI.
+        :returns: what changed.
+        :raises PublishError: when there is no previous version, or it is not intact.
+        """
+        url = display_url(self.store.update_endpoint)
+        records = self.switches(graph)
+        if len(records) < 2 or records[-2].graph == records[-1].graph:
             raise PublishError(f"{url}: no previous version of <{graph}> to roll back to; "
                                "publish twice first")
-        self.write_state(graph, state)
-        return PublishSummary(url, changes)
+        live, previous = records[-1], records[-2]
+        found = self.remote_fingerprint(previous.graph)
+        if found.digest != previous.digest or found.triples != previous.triples:
+            raise PublishError(f"{url}: the previous version <{previous.graph}> holds "
+                               f"{found.triples} of {previous.triples} triples or differs; "
+                               "nothing was rolled back; publish again instead")
+        added = self._difference(previous.graph, live.graph)
+        removed = self._difference(live.graph, previous.graph)
+        self._switch(graph, live.seq + 1, previous.graph, previous.triples, previous.digest,
+                     previous.roles)
+        now = self.live(graph)
+        if now is None or now.graph != previous.graph:
+            raise PublishError(f"{url}: the manifest of <{graph}> does not name the previous "
+                               "version after the rollback; rerun `ibmkg publish --rollback`")
+        self.progress(f"rolled <{graph}> back to {previous.graph}")
+        self._prune(graph, {previous.graph, live.graph}, self.switches(graph))
+        return PublishSummary(url, [GraphChange(previous.graph, "all", previous.triples, added,
+                                                removed, previous.digest)],
+                              [f"roles: {previous.roles}"] if previous.roles else [])

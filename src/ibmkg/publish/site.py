@@ -165,7 +165,7 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     """
     out = out or layout.build / "site"
     data = data or load_project(layout)
-    store = store or EmbeddedStore.from_data(data)
+    store = store or EmbeddedStore.from_data(data, keep_written_forms=True)
     with staging_dir(out) as tmp:
         result = write_site(layout, tmp, data=data, store=store,
                             sparql_endpoint=sparql_endpoint, ontology_docs=ontology_docs,

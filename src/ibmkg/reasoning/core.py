@@ -76,6 +76,7 @@ from ibmkg.reasoning.inputs import (
     closure_axioms,
     load_inputs,
 )
+from ibmkg.reasoning.offline import java_offline
 
 if TYPE_CHECKING:
     import rdflib
@@ -296,8 +297,9 @@ def _run_hermit(java: str, triples: Sequence[Triple], individuals: Iterable[str]
         ontology.load(fileobj=io.BytesIO(_ntriples(triples)), format="ntriples")
         owlready2.JAVA_EXE = java
         try:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                           ignore_unsupported_datatypes=True)
+            with java_offline():  # HermiT's Java never reaches the network
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                               ignore_unsupported_datatypes=True)
         except owlready2.OwlReadyInconsistentOntologyError:
             raise _Inconsistent() from None
         except owlready2.OwlReadyJavaError as err:

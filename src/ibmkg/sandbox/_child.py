@@ -1,7 +1,9 @@
-"""The worker process of the sandbox (run as a script: ``python -I _child.py MEMORY_MB``).
+"""The worker process of the sandbox (``python -I _child.py MEMORY_MB [STORE_DIR]``).
 
-It imports nothing of ibmkg, loads the N-Quads it is sent on standard input into an
-in-memory pyoxigraph store, then answers query requests one at a time. Frames on both pipes
+It imports nothing of ibmkg. Given ``STORE_DIR`` (the project's persistent store,
+:mod:`ibmkg.store.cache`) it opens that store read-only and ignores the data frame; else it
+loads the N-Quads it is sent on standard input into an in-memory pyoxigraph store. Then it
+answers query requests one at a time. Frames on both pipes
 are an 8-byte big-endian length and a JSON document (the data frame is raw N-Quads). The
 parent kills this process when a query runs past its time limit.
 """
@@ -123,9 +125,12 @@ def main() -> None:
     data = _read(incoming)
     if data is None:
         return
-    store = ox.Store()
-    if data:
-        store.load(data, format=ox.RdfFormat.N_QUADS)
+    if len(sys.argv) > 2:  # the persistent store: opened, not copied (shared page cache)
+        store = ox.Store.read_only(sys.argv[2])
+    else:
+        store = ox.Store()
+        if data:
+            store.load(data, format=ox.RdfFormat.N_QUADS)
     _write(outgoing, {"ready": True})
     while True:
         raw = _read(incoming)

@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph
@@ -37,7 +38,7 @@ from ibmkg.sandbox.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, WorkerPool
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_value
 from ibmkg.store.embedded import EmbeddedStore
-from ibmkg.store.lexical import lexical_forms
+from ibmkg.store.lexical import lexical_forms, restore_literal, restore_triple
 
 __all__ = ["GraphResult", "SandboxedStore", "lexical_forms"]
 
@@ -67,6 +68,10 @@ class SandboxedStore(Store):
     :param cache_size: how many answers to keep (0: none). The graph is read-only between
         loads, so the same text gives the same answer; identical queries running at the same
         time run once. A load or replace empties the cache.
+    :param store_dir: the directory of the persistent store ``inner`` was opened from
+        (:func:`ibmkg.store.cache.store_directory`): the workers open it read-only instead of
+        loading a copy of the graph. It is forgotten after a :meth:`load` or
+        :meth:`replace_graph` (which the workers then get as a copy).
     """
 
     backend = Backend.EMBEDDED
@@ -74,8 +79,9 @@ class SandboxedStore(Store):
     def __init__(self, inner: EmbeddedStore, *, timeout: float = DEFAULT_TIMEOUT,
                  max_rows: int = DEFAULT_MAX_ROWS, workers: int = 1, memory_mb: int = 0,
                  lexical: Mapping[tuple[str, str], str] | None = None,
-                 cache_size: int = 0) -> None:
+                 cache_size: int = 0, store_dir: Path | None = None) -> None:
         self._cache_size = cache_size
+        self._store_dir = store_dir
         self._answers: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
         self._running: dict[tuple[str, int], threading.Event] = {}
         self._cache_lock = threading.Lock()
@@ -111,7 +117,10 @@ class SandboxedStore(Store):
     @property
     def pool(self) -> WorkerPool:
         """The worker processes (started on first use)."""
-        if self._pool is None:
+        if self._pool is None and self._store_dir is not None:
+            self._pool = WorkerPool(size=self._workers, memory_mb=self._memory_mb,
+                                    store_dir=self._store_dir)
+        elif self._pool is None:
             data = self._inner.oxigraph.dump(format=pyoxigraph.RdfFormat.N_QUADS) or b""
             self._pool = WorkerPool(data, size=self._workers, memory_mb=self._memory_mb)
         return self._pool
@@ -215,16 +224,10 @@ class SandboxedStore(Store):
         return ResultTable(columns, rows, terms, bool(answer["truncated"]))
 
     def _restore(self, literal: pyoxigraph.Literal) -> pyoxigraph.Literal:
-        written = self._lexical.get((literal.datatype.value, literal.value))
-        if written is None or literal.language:
-            return literal
-        return pyoxigraph.Literal(written, datatype=literal.datatype)
+        return restore_literal(literal, self._lexical)
 
     def _restore_triple(self, triple: pyoxigraph.Triple) -> pyoxigraph.Triple:
-        obj = triple.object
-        if isinstance(obj, pyoxigraph.Literal):
-            obj = self._restore(obj)
-        return pyoxigraph.Triple(triple.subject, triple.predicate, obj)
+        return restore_triple(triple, self._lexical)
 
     def _term(self, cell: list[str] | None) -> Term | None:
         if cell is None:
@@ -287,6 +290,7 @@ class SandboxedStore(Store):
         self._lexical.update(lexical_forms(t.object for t in content
                                            if isinstance(t.object, pyoxigraph.Literal)))
         self._inner.load(content, graph_name)
+        self._store_dir = None
         self._restart()
 
     def replace_graph(self, graph_name: str, triples: Iterable[pyoxigraph.Triple]) -> None:
@@ -296,6 +300,7 @@ class SandboxedStore(Store):
         :param triples: the new content.
         """
         self._inner.replace_graph(graph_name, triples)
+        self._store_dir = None
         self._restart()
 
     def _restart(self) -> None:

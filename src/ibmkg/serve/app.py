@@ -27,6 +27,7 @@ https://www.w3.org/TR/sparql11-service-description/
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,6 +66,8 @@ __all__ = ["MAX_QUERY_LENGTH", "create_app", "service_description"]
 
 #: The longest query text accepted, in characters.
 MAX_QUERY_LENGTH = 100_000
+#: The largest rendered answer kept for repeated requests.
+_CACHED_BODY_BYTES = 8 * 1024 * 1024
 
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"
@@ -115,12 +118,29 @@ def service_description(endpoint: str, graph_names: Sequence[str]) -> list[pyoxi
     return triples
 
 
+def _render(request: Request, result: ResultTable | bool | GraphResult) -> tuple[str, bytes]:
+    """The answer in the format the request negotiates: (media type, body)."""
+    if isinstance(result, GraphResult):
+        media, fmt = choose(request, GRAPH_TYPES, "text/turtle")
+        body: str | bytes = render_graph(result.triples, fmt)
+    else:
+        media, fmt = choose(request, RESULT_TYPES, "application/sparql-results+json")
+        body = render_boolean(result, fmt) if isinstance(result, bool) else \
+            render_table(result, fmt)
+    return media, body.encode("utf-8") if isinstance(body, str) else body
+
+
 class _Endpoint:
     """The request handlers, sharing one store and catalogue."""
 
-    def __init__(self, store: SandboxedStore, catalogue: Catalogue) -> None:
+    def __init__(self, store: SandboxedStore, catalogue: Catalogue, cache_size: int) -> None:
         self.store = store
         self.catalogue = catalogue
+        self.cache_size = cache_size
+        # rendered answers: (request key, Accept, ?format) -> (media type, body, headers);
+        # touched only on the event loop's thread
+        self._rendered: OrderedDict[tuple[object, ...],
+                                    tuple[str, bytes, tuple[tuple[str, str], ...]]] = OrderedDict()
 
     async def sparql(self, request: Request) -> Response:
         params: dict[str, list[str]] = {}
@@ -158,7 +178,7 @@ class _Endpoint:
         text = queries[0]
         if len(text) > MAX_QUERY_LENGTH:
             return _text(413, f"the query is longer than {MAX_QUERY_LENGTH} characters")
-        return await self._answer(request, lambda: self.store.run(text))
+        return await self._answer(request, lambda: self.store.run(text), ("sparql", text))
 
     def _description(self, request: Request) -> Response:
         triples = service_description(str(request.url_for("sparql")), self.store.graph_names())
@@ -168,7 +188,16 @@ class _Endpoint:
             return _text(406, str(err))
         return Response(render_graph(triples, fmt), media_type=media)
 
-    async def _answer(self, request: Request, work: Any) -> Response:
+    async def _answer(self, request: Request, work: Any,
+                      key: tuple[object, ...] | None = None) -> Response:
+        cache_key = None
+        if key is not None and self.cache_size:
+            cache_key = (*key, request.headers.get("accept", ""),
+                         request.query_params.get("format", ""))
+            hit = self._rendered.get(cache_key)
+            if hit is not None:
+                self._rendered.move_to_end(cache_key)
+                return Response(hit[1], media_type=hit[0], headers=dict(hit[2]))
         try:
             result = await run_in_threadpool(work)
         except QueryTimeoutError as err:
@@ -182,18 +211,14 @@ class _Endpoint:
         headers = {}
         if not isinstance(result, bool) and result.truncated:
             headers["X-Ibmkg-Truncated"] = "true"
-        try:
-            if isinstance(result, GraphResult):
-                media, fmt = choose(request, GRAPH_TYPES, "text/turtle")
-                body = render_graph(result.triples, fmt)
-            else:
-                media, fmt = choose(request, RESULT_TYPES, "application/sparql-results+json")
-                body = render_boolean(result, fmt) if isinstance(result, bool) else \
-                    render_table(result, fmt)
-        except NotAcceptable as err:
+        try:  # rendering a large answer takes a while: off the event loop
+            media, body = await run_in_threadpool(_render, request, result)
+        except (NotAcceptable, ValueError) as err:
             return _text(406, str(err))
-        except ValueError as err:
-            return _text(406, str(err))
+        if cache_key is not None and len(body) <= _CACHED_BODY_BYTES:
+            self._rendered[cache_key] = (media, body, tuple(headers.items()))
+            while len(self._rendered) > self.cache_size:
+                self._rendered.popitem(last=False)
         return Response(body, media_type=media, headers=headers)
 
     async def queries(self, request: Request) -> Response:
@@ -227,11 +252,12 @@ class _Endpoint:
         def work() -> ResultTable:
             return run_query(self.store, stored, values)
 
-        return await self._answer(request, work)
+        return await self._answer(request, work, ("stored", name, tuple(sorted(values.items()))))
 
 
 def create_app(store: SandboxedStore, *, catalogue: Catalogue | None = None,
-               cors_origins: Sequence[str] = (), site: ASGIApp | None = None) -> Starlette:
+               cors_origins: Sequence[str] = (), site: ASGIApp | None = None,
+               cache_size: int = 0) -> Starlette:
     """Build the endpoint's ASGI app.
 
     :param store: the sandboxed store (its timeout and row cap apply to every request).
@@ -239,9 +265,12 @@ def create_app(store: SandboxedStore, *, catalogue: Catalogue | None = None,
     :param cors_origins: origins allowed by CORS (``*`` for any); none by default.
     :param site: an ASGI app mounted at ``/`` after the endpoint's own routes (the
         linked-data site).
+    :param cache_size: rendered answers kept for repeated requests (0: none); give it only
+        while the store's graph does not change (``ibmkg serve`` serves a read-only graph).
     :returns: the app.
     """
-    endpoint = _Endpoint(store, catalogue if catalogue is not None else Catalogue({}))
+    endpoint = _Endpoint(store, catalogue if catalogue is not None else Catalogue({}),
+                         cache_size)
 
     async def page(request: Request) -> Response:
         return HTMLResponse(query_page(str(request.url_for("sparql"))))

@@ -21,6 +21,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -34,7 +35,7 @@ from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import lexical_forms
 
 __all__ = ["CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
-           "save_cache", "source_files"]
+           "save_cache", "source_files", "store_directory"]
 
 #: The cache directory under the project root.
 CACHE_DIR: Final = ".ibmkg"
@@ -80,10 +81,28 @@ def cache_path(layout: Layout, variant: str = "plain") -> Path:
     return layout.root / CACHE_DIR / f"store-{variant}"
 
 
-def _wrap(store: pyoxigraph.Store) -> EmbeddedStore:
+_OPENED_FROM: weakref.WeakKeyDictionary[EmbeddedStore, Path] = weakref.WeakKeyDictionary()
+
+
+def _wrap(store: pyoxigraph.Store, directory: Path) -> EmbeddedStore:
     wrapped = EmbeddedStore()
     wrapped._store = store
+    _OPENED_FROM[wrapped] = directory
     return wrapped
+
+
+def store_directory(store: EmbeddedStore) -> Path | None:
+    """The on-disk store a store returned by :func:`open_cached` was opened from (read-only).
+
+    Other processes may open the same directory read-only (the query workers do).
+
+    :param store: a store.
+    :returns: the directory, or ``None`` for a store held in memory.
+
+    >>> store_directory(EmbeddedStore()) is None
+    True
+    """
+    return _OPENED_FROM.get(store)
 
 
 def _current(path: Path, digest: str) -> bool:
@@ -144,7 +163,7 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
     digest = digest_files([*source_files(layout), *extra])
     if _current(path, digest):
         try:
-            return _wrap(pyoxigraph.Store.read_only(str(path / "db"))), True
+            return _wrap(pyoxigraph.Store.read_only(str(path / "db")), path / "db"), True
         except OSError:
             pass  # unreadable: rebuild it
     if build is None:
@@ -157,7 +176,7 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
         save_cache(data, path, digest)
     except OSError:
         return EmbeddedStore.from_data(data), False
-    return _wrap(pyoxigraph.Store.read_only(str(path / "db"))), False
+    return _wrap(pyoxigraph.Store.read_only(str(path / "db")), path / "db"), False
 
 
 def cached_lexical(layout: Layout, variant: str = "plain") -> dict[tuple[str, str], str] | None:

@@ -24,6 +24,7 @@ from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, ntriples, to_value
+from ibmkg.store.lexical import WrittenForms, lexical_forms, restore_literal, restore_triple
 
 
 class EmbeddedStore(Store):
@@ -33,15 +34,36 @@ class EmbeddedStore(Store):
 
     def __init__(self) -> None:
         self._store = pyoxigraph.Store()
+        #: Written forms of the literals the store normalises (see :mod:`ibmkg.store.lexical`);
+        #: answers give them back. Empty unless :meth:`from_data` is asked to keep them.
+        self.written_forms: WrittenForms = {}
 
     @classmethod
-    def from_data(cls, data: LoadedData) -> EmbeddedStore:
+    def from_data(cls, data: LoadedData, *, keep_written_forms: bool = False) -> EmbeddedStore:
         """Create a store holding every graph of ``data``.
 
         :param data: the loaded graphs.
+        :param keep_written_forms: give literals back in answers as the files wrote them
+            (``"3.0"^^xsd:decimal``, not the store's ``"3"``), where a value is written one way
+            (a pass over the literals at load; the outputs of ``ibmkg build`` and ``ibmkg site``
+            use it).
         :returns: the store.
+
+        >>> from ibmkg.graph_io import LoadedData, SourceGraph
+        >>> from ibmkg.source_index import SourceIndex
+        >>> s = pyoxigraph.NamedNode("https://w3id.org/ibmkg/study/a")
+        >>> three = pyoxigraph.Literal("3.0", datatype=pyoxigraph.NamedNode(
+        ...     "http://www.w3.org/2001/XMLSchema#decimal"))
+        >>> data = LoadedData((SourceGraph("urn:g", "a.ttl", (pyoxigraph.Triple(s, s, three),)),),
+        ...                   SourceIndex())
+        >>> [str(EmbeddedStore.from_data(data, keep_written_forms=keep).query(
+        ...     "SELECT ?o { ?s ?p ?o }").terms[0][0].value) for keep in (False, True)]
+        ['3', '3.0']
         """
         store = cls()
+        if keep_written_forms:
+            store.written_forms = lexical_forms(t.object for t in data.triples()
+                                                if isinstance(t.object, pyoxigraph.Literal))
         store._store.extend(data.quads())
         store._store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
                             for t in set(data.triples()))
@@ -90,6 +112,10 @@ class EmbeddedStore(Store):
         assert isinstance(result, pyoxigraph.QuerySolutions)
         columns = tuple(v.value for v in result.variables)
         terms = [tuple(solution[c] for c in columns) for solution in result]
+        if self.written_forms:
+            terms = [tuple(restore_literal(t, self.written_forms)
+                           if isinstance(t, pyoxigraph.Literal) else t for t in row)
+                     for row in terms]
         rows = [tuple(to_value(term) for term in row) for row in terms]
         return ResultTable(columns, rows, terms)
 
@@ -113,7 +139,7 @@ class EmbeddedStore(Store):
         """
         result = self._run(sparql, bindings, ("CONSTRUCT", "DESCRIBE"))
         assert isinstance(result, pyoxigraph.QueryTriples)
-        return list(result)
+        return [restore_triple(t, self.written_forms) for t in result]
 
     def load(self, triples: Iterable[pyoxigraph.Triple], graph_name: str) -> None:
         """Add triples to a named graph and to the merged default graph, in one transaction.

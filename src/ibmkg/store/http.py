@@ -12,7 +12,10 @@ per second never trips it) and urllib reads any body into memory. Here:
 * redirects are followed only to ``http`` and ``https``; credentials are offered only after
   the endpoint's own challenge (urllib's auth handlers), never added to a redirected request;
 * every failure is one :class:`~ibmkg.errors.EndpointError` line naming the URL (without
-  its query string or any user name) and what to check.
+  its query string or any user name) and what to check;
+* ``https`` certificates are always verified, against the system's CAs, ``$SSL_CERT_FILE``
+  (Python's own setting) or the CA file given (``--ca-file``, ``$IBMKG_CA_FILE``); an
+  untrusted certificate is an error that says how to trust its CA, never a silent fallback.
 
 Security: only the URL the user names is contacted (and the redirects it answers with).
 
@@ -28,8 +31,10 @@ import contextlib
 import email.utils
 import html
 import http.client
+import os
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -38,10 +43,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from ibmkg.errors import EndpointError, EndpointHTTPError
+from ibmkg.errors import EndpointError, EndpointHTTPError, InputError
 
 __all__ = ["DEFAULT_MAX_BYTES", "USER_AGENT", "Response", "Transport", "display_url",
-           "retry_after", "server_words"]
+           "retry_after", "server_words", "tls_context"]
 
 #: Largest answer read by default (64 MiB); ``--max-size`` changes it.
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -169,14 +174,37 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: _Deadline) -> None:
-        super().__init__()
+    def __init__(self, deadline: _Deadline, context: ssl.SSLContext) -> None:
+        super().__init__(context=context)
         self._deadline = deadline
+        self._tls = context
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        context = getattr(self, "_context", None)
         return self.do_open(_HTTPSConnection, req,  # type: ignore[arg-type]
-                            context=context, deadline=self._deadline)
+                            context=self._tls, deadline=self._deadline)
+
+
+def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """The TLS settings of every ``https`` request: certificates and host names verified.
+
+    :param ca_file: a PEM file of CA certificates to trust besides the system's (``None``:
+        ``$IBMKG_CA_FILE`` when set; Python also reads ``$SSL_CERT_FILE``).
+    :returns: the context.
+    :raises InputError: when the CA file cannot be read.
+
+    >>> tls_context().verify_mode == ssl.CERT_REQUIRED
+    True
+    """
+    context = ssl.create_default_context()
+    ca_file = ca_file or os.environ.get("IBMKG_CA_FILE") or None
+    if ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as err:
+            raise InputError(f"{ca_file}: cannot read CA certificates "
+                             f"({getattr(err, 'strerror', None) or err}); give a PEM file "
+                             "with --ca-file") from None
+    return context
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
@@ -212,6 +240,7 @@ class Transport:
     :param user: user name, offered when the server asks (HTTP auth).
     :param password: its password (never shown in messages).
     :param auth: ``digest`` or ``basic``.
+    :param ca_file: CA certificates to trust for ``https`` (see :func:`tls_context`).
     """
 
     timeout: float = 60.0
@@ -220,6 +249,7 @@ class Transport:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     auth: str = "digest"
+    ca_file: str | None = None
 
     def send(self, request: urllib.request.Request) -> Response:
         """Send ``request`` and read the whole answer.
@@ -254,7 +284,8 @@ class Transport:
     def _opener(self, request: urllib.request.Request, deadline: _Deadline,
                 ) -> urllib.request.OpenerDirector:
         handlers: list[urllib.request.BaseHandler] = [
-            _HTTPHandler(deadline), _HTTPSHandler(deadline), _RedirectHandler()]
+            _HTTPHandler(deadline), _HTTPSHandler(deadline, tls_context(self.ca_file)),
+            _RedirectHandler()]
         if self.user is not None:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             manager.add_password(None, request.full_url, self.user, self.password or "")
@@ -279,10 +310,14 @@ class Transport:
             raise
         except TimeoutError:
             raise too_slow from None
+        except ssl.SSLCertVerificationError as err:
+            raise _untrusted(url, err) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as err:
             if deadline.expired():
                 raise too_slow from None
             reason = getattr(err, "reason", None) or err
+            if isinstance(reason, ssl.SSLCertVerificationError):
+                raise _untrusted(url, reason) from None
             raise EndpointError(f"{url}: cannot connect ({_reason(reason)}); check that the "
                                 "server is running and the URL is right") from None
         with response:
@@ -323,6 +358,13 @@ class Transport:
             raise EndpointError(f"{url}: the answer was cut off after {size} bytes; check the "
                                 "server's log, then retry")
         return b"".join(chunks)
+
+
+def _untrusted(url: str, err: ssl.SSLCertVerificationError) -> EndpointError:
+    reason = err.verify_message or err.reason or "certificate verify failed"
+    return EndpointError(f"{url}: the server's TLS certificate is not trusted ({reason}); "
+                         "if you trust it, give its CA certificate with --ca-file FILE (or "
+                         "$IBMKG_CA_FILE / $SSL_CERT_FILE); verification is never turned off")
 
 
 def _read_some(err: urllib.error.HTTPError, deadline: _Deadline) -> bytes:

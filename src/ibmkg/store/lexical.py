@@ -2,35 +2,32 @@
 
 pyoxigraph's store keeps numbers by value: ``"3.0"^^xsd:decimal`` comes back from a query as
 ``"3"``. Files must keep what the curator wrote, so the forms are remembered from the parsed
-files and restored in answers (:class:`ibmkg.sandbox.store.SandboxedStore`), also across the
-persistent cache (:mod:`ibmkg.store.cache`).
+files and restored in answers (:class:`ibmkg.sandbox.store.SandboxedStore`, and
+:class:`ibmkg.store.embedded.EmbeddedStore` made with ``keep_written_forms``), also across
+the persistent cache (:mod:`ibmkg.store.cache`). A value written two ways (``"3.0"`` and
+``"3.00"``) is one value in the store: answers show one form, and :func:`lexical_conflicts`
+names such values so that the build says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph
 
-__all__ = ["lexical_forms"]
+__all__ = [
+    "WrittenForms", "lexical_conflicts", "lexical_forms", "restore_literal", "restore_triple",
+]
+
+#: ``(datatype, store form) -> written form``, as made by :func:`lexical_forms`.
+WrittenForms = Mapping[tuple[str, str], str]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def lexical_forms(literals: Iterable[pyoxigraph.Literal]) -> dict[tuple[str, str], str]:
-    """Map each typed literal's value, as pyoxigraph's store writes it, to its written form.
-
-    Only values written one way in the input are mapped (``3.0`` and ``3.00`` for the same
-    value keep the store's form).
-
-    :param literals: literals as parsed from the input files.
-    :returns: ``(datatype, store form) -> written form`` where the two differ.
-
-    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
-    >>> lexical_forms([pyoxigraph.Literal("3.0", datatype=decimal)])
-    {('http://www.w3.org/2001/XMLSchema#decimal', '3'): '3.0'}
-    """
+def _store_forms(literals: Iterable[pyoxigraph.Literal]) -> dict[tuple[str, str], set[str]]:
+    """``(datatype, store form) -> written forms`` for every typed, non-string literal."""
     typed = sorted({lit for lit in literals if not lit.language
                     and lit.datatype.value not in (_XSD + "string", _LANG)},
                    key=lambda lit: (lit.datatype.value, lit.value))
@@ -46,5 +43,81 @@ def lexical_forms(literals: Iterable[pyoxigraph.Literal]) -> dict[tuple[str, str
         stored = quad.object
         assert isinstance(stored, pyoxigraph.Literal)
         forms.setdefault((stored.datatype.value, stored.value), set()).add(typed[index].value)
-    return {key: next(iter(written)) for key, written in forms.items()
+    return forms
+
+
+def lexical_forms(literals: Iterable[pyoxigraph.Literal]) -> dict[tuple[str, str], str]:
+    """Map each typed literal's value, as pyoxigraph's store writes it, to its written form.
+
+    Only values written one way in the input are mapped (``3.0`` and ``3.00`` for the same
+    value keep the store's form; :func:`lexical_conflicts` lists them).
+
+    :param literals: literals as parsed from the input files.
+    :returns: ``(datatype, store form) -> written form`` where the two differ.
+
+    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
+    >>> lexical_forms([pyoxigraph.Literal("3.0", datatype=decimal)])
+    {('http://www.w3.org/2001/XMLSchema#decimal', '3'): '3.0'}
+    """
+    return {key: next(iter(written)) for key, written in _store_forms(literals).items()
             if len(written) == 1 and key[1] not in written}
+
+
+def lexical_conflicts(literals: Iterable[pyoxigraph.Literal]) -> list[str]:
+    """The values written in more than one way, which the store keeps in one form only.
+
+    pyoxigraph's store keeps ``"3.0"`` and ``"3.00"`` (both ``xsd:decimal``) as one value, so
+    a query answer cannot tell which was written; ibmkg's files keep both. Each conflict is
+    described for a warning, so that it is never silent.
+
+    :param literals: literals as parsed from the input files.
+    :returns: one line per value, e.g. ``xsd:decimal "3.0", "3.00"``, sorted.
+
+    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
+    >>> lexical_conflicts([pyoxigraph.Literal(v, datatype=decimal) for v in ("3.0", "3.00", "2")])
+    ['xsd:decimal "3.0", "3.00"']
+    """
+    lines = []
+    for (datatype, _), written in _store_forms(literals).items():
+        if len(written) > 1:
+            name = datatype.replace(_XSD, "xsd:")
+            lines.append(f"{name} " + ", ".join(f'"{form}"' for form in sorted(written)))
+    return sorted(lines)
+
+
+def restore_literal(literal: pyoxigraph.Literal, forms: WrittenForms) -> pyoxigraph.Literal:
+    """The literal with the form it was written in, when the store changed it.
+
+    :param literal: a literal from a query answer.
+    :param forms: the written forms (:func:`lexical_forms`).
+    :returns: the literal as written, or ``literal`` itself.
+
+    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
+    >>> forms = lexical_forms([pyoxigraph.Literal("3.0", datatype=decimal)])
+    >>> restore_literal(pyoxigraph.Literal("3", datatype=decimal), forms).value
+    '3.0'
+    """
+    if literal.language:
+        return literal
+    written = forms.get((literal.datatype.value, literal.value))
+    return literal if written is None else pyoxigraph.Literal(written, datatype=literal.datatype)
+
+
+def restore_triple(triple: pyoxigraph.Triple, forms: WrittenForms) -> pyoxigraph.Triple:
+    """The triple with its object literal as written (see :func:`restore_literal`).
+
+    :param triple: a triple from a CONSTRUCT or DESCRIBE answer.
+    :param forms: the written forms.
+    :returns: the triple as written.
+
+    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
+    >>> forms = {(_XSD + "decimal", "3"): "3.0"}
+    >>> s = pyoxigraph.NamedNode("urn:s")
+    >>> restore_triple(pyoxigraph.Triple(s, s, pyoxigraph.Literal("3", datatype=decimal)),
+    ...                forms).object.value
+    '3.0'
+    """
+    obj = triple.object
+    if not isinstance(obj, pyoxigraph.Literal) or not forms:
+        return triple
+    return pyoxigraph.Triple(triple.subject, triple.predicate, restore_literal(obj, forms))

@@ -47,6 +47,7 @@ from ibmkg.store.http import (
     Transport,
     display_url,
     server_words,
+    tls_context,
 )
 
 #: Triples per ``INSERT DATA`` request when loading. Virtuoso 7.2 compiles one request into at
@@ -75,6 +76,10 @@ class RemoteStore(Store):
         dataset's RDF merge; Virtuoso would count it twice if given several default
         graphs). ``None``: the ``graphs`` themselves are sent as default graphs.
     :param inferred_graph: the graph holding the reasoner's inferences, if not the usual one.
+    :param ca_file: CA certificates to trust for an ``https`` endpoint (PEM), besides the
+        system's; certificates are always verified.
+    :raises InputError: for a URL that is not http(s) or holds credentials, bad limits, or an
+        unreadable CA file.
     """
 
     backend = Backend.REMOTE
@@ -93,6 +98,7 @@ class RemoteStore(Store):
         graphs: Sequence[str] | None = None,
         union_graph: str | None = None,
         inferred_graph: str | None = None,
+        ca_file: str | None = None,
     ) -> None:
         for url in (endpoint, update_endpoint):
             if url is not None and urlparse(url).scheme not in ("http", "https"):
@@ -114,6 +120,9 @@ class RemoteStore(Store):
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.retries = retries
+        self.ca_file = ca_file
+        if ca_file is not None:
+            tls_context(ca_file)  # an unreadable CA file is an input error, before any request
         self.graphs: list[str] | None = list(graphs) if graphs is not None else None
         self.union_graph = union_graph
         self.inferred_graph = inferred_graph
@@ -126,7 +135,8 @@ class RemoteStore(Store):
     def transport(self) -> Transport:
         """The HTTP transport (deadline, size limit, retries, authentication)."""
         return Transport(timeout=self.timeout, max_bytes=self.max_bytes, retries=self.retries,
-                         user=self.user, password=self.password, auth=self.auth)
+                         user=self.user, password=self.password, auth=self.auth,
+                         ca_file=self.ca_file)
 
     def _wrapper(self, url: str, text: str, accept: str) -> Any:
         from SPARQLWrapper import GET, JSON, TURTLE, SPARQLWrapper
