@@ -1,9 +1,10 @@
-"""The worker process of the sandbox (run as a script: ``python -I _child.py MEMORY_MB``).
+"""The worker process of the sandbox (``python -I _child.py MEMORY_MB [STORE]``).
 
 It imports nothing of ibmkg, loads the N-Quads it is sent on standard input into an
-in-memory pyoxigraph store, then answers query requests one at a time. Frames on both pipes
-are an 8-byte big-endian length and a JSON document (the data frame is raw N-Quads). The
-parent kills this process when a query runs past its time limit.
+in-memory pyoxigraph store (or opens the store on disk at ``STORE`` read-only), then
+answers query requests one at a time. Frames on both pipes are an 8-byte big-endian length
+and a JSON document (the data frame is raw N-Quads). The parent kills this process when a
+query runs past its time limit.
 """
 
 from __future__ import annotations
@@ -123,9 +124,12 @@ def main() -> None:
     data = _read(incoming)
     if data is None:
         return
-    store = ox.Store()
-    if data:
-        store.load(data, format=ox.RdfFormat.N_QUADS)
+    if len(sys.argv) > 2:  # a store on disk (the project cache), opened read-only
+        store = ox.Store.read_only(sys.argv[2])
+    else:
+        store = ox.Store()
+        if data:
+            store.load(data, format=ox.RdfFormat.N_QUADS)
     _write(outgoing, {"ready": True})
     while True:
         raw = _read(incoming)

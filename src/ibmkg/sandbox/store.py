@@ -112,6 +112,11 @@ class SandboxedStore(Store):
     def pool(self) -> WorkerPool:
         """The worker processes (started on first use)."""
         if self._pool is None:
+            path = getattr(self._inner, "path", None)
+            if path is not None:  # a read-only store on disk: the workers open it themselves
+                self._pool = WorkerPool(b"", size=self._workers, memory_mb=self._memory_mb,
+                                        store_path=path)
+                return self._pool
             data = self._inner.oxigraph.dump(format=pyoxigraph.RdfFormat.N_QUADS) or b""
             self._pool = WorkerPool(data, size=self._workers, memory_mb=self._memory_mb)
         return self._pool

@@ -46,9 +46,10 @@ class _Timeout(Exception):
 class _Worker:
     """One child process and its two pipes."""
 
-    def __init__(self, data: bytes, memory_mb: int) -> None:
+    def __init__(self, data: bytes, memory_mb: int, store_path: Path | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(_CHILD), str(memory_mb)],
+            [sys.executable, "-I", str(_CHILD), str(memory_mb),
+             *([str(store_path)] if store_path is not None else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -120,20 +121,24 @@ class WorkerPool:
     :param data: the graph as N-Quads (the default graph included).
     :param size: how many queries may run at once.
     :param memory_mb: the address-space limit of each worker (0: none).
+    :param store_path: a pyoxigraph store on disk that each worker opens read-only instead
+        of loading ``data`` (nothing is copied: the first answer comes at once).
     :raises QueryWorkerError: when a worker cannot start.
     """
 
-    def __init__(self, data: bytes, *, size: int = 1, memory_mb: int = 0) -> None:
+    def __init__(self, data: bytes, *, size: int = 1, memory_mb: int = 0,
+                 store_path: Path | None = None) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self._data = data
+        self._store_path = store_path
         self._memory_mb = memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(size):
-            self._add(_Worker(data, memory_mb))
+            self._add(_Worker(data, memory_mb, store_path))
 
     def _add(self, worker: _Worker) -> None:
         with self._lock:
@@ -151,7 +156,7 @@ class WorkerPool:
         def start() -> None:
             # A failure shows as the next request finding no free worker.
             with contextlib.suppress(QueryWorkerError):
-                self._add(_Worker(self._data, self._memory_mb))
+                self._add(_Worker(self._data, self._memory_mb, self._store_path))
 
         threading.Thread(target=start, name="ibmkg-worker-restart", daemon=True).start()
 

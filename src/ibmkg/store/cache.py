@@ -31,16 +31,19 @@ from ibmkg.errors import InputError
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout, import_files, kg_files
 from ibmkg.store.embedded import EmbeddedStore
-from ibmkg.store.lexical import lexical_forms
+from ibmkg.store.lexical import file_lexical_forms, lexical_forms
 
-__all__ = ["CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
-           "save_cache", "source_files"]
+__all__ = ["BATCH", "CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
+           "save_cache", "save_project_cache", "source_files"]
 
 #: The cache directory under the project root.
 CACHE_DIR: Final = ".ibmkg"
 _MANIFEST: Final = "manifest.json"
 _LEXICAL: Final = "lexical.json"
 _FORMAT: Final = 2  # 2: with lexical.json
+#: Files loaded in memory at a time when a cache is built (each batch then goes to disk in
+#: one bulk load); bounds the memory of a build of 100,000 studies.
+BATCH: Final = 2000
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -80,10 +83,16 @@ def cache_path(layout: Layout, variant: str = "plain") -> Path:
     return layout.root / CACHE_DIR / f"store-{variant}"
 
 
-def _wrap(store: pyoxigraph.Store) -> EmbeddedStore:
+def _wrap(store: pyoxigraph.Store, path: Path | None = None) -> EmbeddedStore:
     wrapped = EmbeddedStore()
     wrapped._store = store
+    wrapped.path = path
     return wrapped
+
+
+def _open(path: Path) -> EmbeddedStore:
+    """Open a cached store read-only: nothing of it is read into Python memory."""
+    return _wrap(pyoxigraph.Store.read_only(str(path / "db")), path / "db")
 
 
 def _current(path: Path, digest: str) -> bool:
@@ -104,17 +113,53 @@ def save_cache(data: LoadedData, path: Path, digest: str) -> None:
     :param path: the cache directory.
     :param digest: :func:`digest_files` of the sources it was made from.
     """
+
+    def fill(store: pyoxigraph.Store) -> dict[tuple[str, str], str]:
+        store.bulk_extend(data.quads())
+        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
+                          for t in set(data.triples()))
+        return lexical_forms(t.object for t in data.triples()
+                             if isinstance(t.object, pyoxigraph.Literal))
+
+    _save(fill, path, digest)
+
+
+def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
+    """Load the project strictly straight into a new store at ``path`` (atomically).
+
+    The files go through :func:`ibmkg.store.load.load_project_into` in batches of
+    :data:`BATCH` files; the written forms of typed literals are read from the files
+    (:func:`ibmkg.store.lexical.file_lexical_forms`). No triple is held in Python.
+
+    :param layout: the project layout.
+    :param path: the cache directory.
+    :param digest: :func:`digest_files` of the sources.
+    :raises RdfSyntaxError: when a source file does not parse (nothing is written).
+    :raises InputError: when a check of the strict gate fails.
+    """
+    from ibmkg.graph_io import mapping_graph
+    from ibmkg.store.load import load_project_into
+
+    def fill(store: pyoxigraph.Store) -> dict[tuple[str, str], str]:
+        load_project_into(store, layout, batch=BATCH)
+        mappings = mapping_graph(layout)
+        extra = [t.object for t in (mappings.triples if mappings is not None else ())
+                 if isinstance(t.object, pyoxigraph.Literal)]
+        return file_lexical_forms([layout.ontology, *import_files(layout), *kg_files(layout)],
+                                  extra=extra)
+
+    _save(fill, path, digest)
+
+
+def _save(fill: Callable[[pyoxigraph.Store], dict[tuple[str, str], str]], path: Path,
+          digest: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
     try:
         store = pyoxigraph.Store(str(tmp / "db"))
-        store.bulk_extend(data.quads())
-        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
-                          for t in set(data.triples()))
+        forms = fill(store)
         store.flush()
         del store
-        forms = lexical_forms(t.object for t in data.triples()
-                              if isinstance(t.object, pyoxigraph.Literal))
         (tmp / _LEXICAL).write_text(json.dumps(sorted([*key, form] for key, form in forms.items())),
                                     encoding="utf-8")
         (tmp / _MANIFEST).write_text(json.dumps({"format": _FORMAT, "digest": digest}),
@@ -144,20 +189,21 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
     digest = digest_files([*source_files(layout), *extra])
     if _current(path, digest):
         try:
-            return _wrap(pyoxigraph.Store.read_only(str(path / "db"))), True
+            return _open(path), True
         except OSError:
             pass  # unreadable: rebuild it
     if build is None:
-        from ibmkg.graph_io import load_project
-
-        data = load_project(layout)
-    else:
-        data = build()
+        try:
+            save_project_cache(layout, path, digest)
+        except OSError:
+            return EmbeddedStore.from_project(layout), False
+        return _open(path), False
+    data = build()
     try:
         save_cache(data, path, digest)
     except OSError:
         return EmbeddedStore.from_data(data), False
-    return _wrap(pyoxigraph.Store.read_only(str(path / "db"))), False
+    return _open(path), False
 
 
 def cached_lexical(layout: Layout, variant: str = "plain") -> dict[tuple[str, str], str] | None:
