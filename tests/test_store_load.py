@@ -3,6 +3,7 @@ as the reference path, ``EmbeddedStore.from_data(load_project(layout))``."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import sys
@@ -46,10 +47,10 @@ def _content(store: pyoxigraph.Store) -> tuple[set[str], int]:
 def _synthetic(tmp_path: Path, studies: int) -> Layout:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from bench_scale import make_project
+        bench = importlib.import_module("bench_scale")
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    return Layout(make_project(studies, 2024, tmp_path))
+    return Layout(bench.make_project(studies, 2024, tmp_path))
 
 
 @pytest.mark.parametrize("which", ["letter", "synthetic"])
