@@ -20,6 +20,7 @@ Usage: ``python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--repeat 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -37,20 +38,24 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 #: Every step, in the order of the report. ``queries`` stands for one row per stored query.
-STEPS: tuple[str, ...] = ("load", "load-bare", "load-cached", "query-cli", "reason-fast",
-                          "reason-hermit", "validate", "queries", "export", "export-bare",
-                          "help")
+STEPS: tuple[str, ...] = ("load", "load-bare", "load-cache-build", "load-cached", "query-cli",
+                          "reason-fast", "reason-hermit", "validate", "queries", "export",
+                          "export-bare", "help")
 #: Steps that are skipped by default above a size (they are reported as "not run").
 SLOW_LIMITS: dict[str, int] = {"reason-hermit": 1000, "validate": 1000}
+#: Above this size the ``queries`` step does not reason (``reason-fast`` measures reasoning on
+#: its own): the queries that need the inferred graph are reported as "not run" there.
+QUERY_REASONING_LIMIT = 10_000
 
 
 # --- the worker: one step in this process ------------------------------------------------
 
 
-def _peak_mb() -> float:
+def _peak_mb(who: str = "self") -> float:
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    scope = resource.RUSAGE_CHILDREN if who == "children" else resource.RUSAGE_SELF
+    return resource.getrusage(scope).ru_maxrss / 1024
 
 
 def _worker(step: str, root: Path) -> dict[str, object]:
@@ -63,23 +68,30 @@ def _worker(step: str, root: Path) -> dict[str, object]:
     files = [layout.ontology, *import_files(layout), *kg_files(layout)]
     started = time.perf_counter()
     out: dict[str, object] = {}
+    peak = "self"
     if step == "load":
         from ibmkg.store.embedded import EmbeddedStore
 
         store = EmbeddedStore.from_project(layout)
         out["triples"] = len(store.oxigraph)
-    elif step == "load-cached":
-        from ibmkg.store.cache import open_cached
+    elif step == "load-cache-build":
+        from ibmkg.store.cache import cache_path, open_cached
 
-        open_cached(layout)  # warm (not timed)
-        started = time.perf_counter()
+        shutil.rmtree(cache_path(layout), ignore_errors=True)
         store, hit = open_cached(layout)
-        assert hit
+        assert not hit
         out["triples"] = len(store.oxigraph)
+    elif step == "load-cached":
+        # the cache was built by the load-cache-build step (or this warms it, not timed)
+        peak = "children"
+        reopen = subprocess.run([sys.executable, "-c", _REOPEN, str(root)],
+                                capture_output=True, text=True, check=True)
+        out.update(json.loads(reopen.stdout))
     elif step == "query-cli":
         from ibmkg.store.cache import open_cached
 
         open_cached(layout)  # warm (not timed): what `make run` leaves behind
+        peak = "children"  # the ibmkg process and its query worker, not this one
         started = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "ibmkg"), "--root", str(root),
                         "query", "patients-by-design"], capture_output=True, check=True)
@@ -105,7 +117,7 @@ def _worker(step: str, root: Path) -> dict[str, object]:
             code = int(exit_.code or 0)
         out["exit"] = code
     elif step == "queries":
-        out["queries"] = _queries(layout)
+        out["queries"] = _queries(layout, reason_too=_studies(layout) <= QUERY_REASONING_LIMIT)
     elif step in ("export", "export-bare"):
         sink = Path(tempfile.mkdtemp()) / "kg.nt"
         if step == "export":
@@ -125,18 +137,44 @@ def _worker(step: str, root: Path) -> dict[str, object]:
         out["bytes"] = sink.stat().st_size
         shutil.rmtree(sink.parent)
     elif step == "help":
+        peak = "children"
         run = subprocess.run([str(Path(sys.executable).parent / "ibmkg"), "--help"],
                              capture_output=True, check=True)
         out["bytes"] = len(run.stdout)
     else:
         raise SystemExit(f"unknown step {step!r}")
-    out["seconds"] = time.perf_counter() - started
-    out["peak_mb"] = _peak_mb()
+    out.setdefault("seconds", time.perf_counter() - started)
+    out["peak_mb"] = _peak_mb(peak)
     return out
 
 
-def _queries(layout: object) -> dict[str, dict[str, float]]:
-    """Every stored query: seconds through ibmkg and on the bare store, medians of 3."""
+#: The cached reopen in a process of its own, so that its peak memory is the reopen's only.
+_REOPEN = """
+import json, sys, time
+from pathlib import Path
+from ibmkg.paths import Layout
+from ibmkg.store.cache import open_cached
+layout = Layout(Path(sys.argv[1]))
+open_cached(layout)  # warm when cold (not timed)
+started = time.perf_counter()
+store, hit = open_cached(layout)
+assert hit
+print(json.dumps({"seconds": time.perf_counter() - started, "triples": len(store.oxigraph)}))
+"""
+
+
+def _studies(layout: object) -> int:
+    from ibmkg.paths import Layout
+
+    assert isinstance(layout, Layout)
+    return sum(1 for _ in layout.studies.glob("*.ttl"))
+
+
+def _queries(layout: object, *, reason_too: bool = True) -> dict[str, dict[str, float]]:
+    """Every stored query: seconds through ibmkg and on the bare store, medians of 3.
+
+    Without ``reason_too`` the queries that need the inferred graph are left out (reported
+    as not run)."""
     import pyoxigraph
 
     from ibmkg.paths import Layout, kg_files
@@ -147,12 +185,15 @@ def _queries(layout: object) -> dict[str, dict[str, float]]:
     assert isinstance(layout, Layout)
     store = EmbeddedStore.from_project(layout)
     catalogue = load_catalogue(layout.queries)
-    if any(q.inferred for q in catalogue.values()):
+    if reason_too and any(q.inferred for q in catalogue.values()):
         result = reason(layout.ontology, kg_files(layout), engine=Engine.FAST)
         store.load(result.inferred_triples, INFERRED_GRAPH)
     timings: dict[str, dict[str, float]] = {}
     for name, query in sorted(catalogue.items()):
         if query.federated:
+            continue
+        if query.inferred and not reason_too:
+            timings[name] = {"not_run": 1.0}
             continue
         ours, bare = [], []
         text = store.prepare(query.sparql, bindings_for(query, {}), forms=("SELECT",))
@@ -268,13 +309,22 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown steps {sorted(unknown)}; known: {', '.join(STEPS)}")
     cells: dict[tuple[str, int], Cell] = {}
+    args.load_at_start = os.getloadavg()
+    args.command = " ".join(["python benchmarks/bench_scale.py", *(argv if argv is not None
+                                                                   else sys.argv[1:])])
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ibmkg-bench-") as tmp:
         for size in args.sizes:
+            generating = time.perf_counter()
             root = make_project(size, args.seed, Path(tmp))
+            cells.setdefault(("generate", size), Cell()).seconds.append(
+                time.perf_counter() - generating)
+            print(f"generate @ {size}: {time.perf_counter() - generating:.2f} s", file=sys.stderr)
             for _ in range(args.repeat):
                 for step in steps:
                     _measure(step, size, root, args, cells)
             shutil.rmtree(root)
+    args.total = time.perf_counter() - started
     text = report(cells, steps, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
@@ -306,9 +356,13 @@ def _measure(step: str, size: int, root: Path, args: argparse.Namespace,
             for kind in ("seconds", "bare"):
                 row = cells.setdefault((f"query {name}" + (" (bare)" if kind == "bare" else ""),
                                         size), Cell())
+                if "not_run" in timing:
+                    row.not_run = (f"needs the inferred graph; no reasoning above "
+                                   f"{QUERY_REASONING_LIMIT:,} studies in this step")
+                    continue
                 row.seconds.append(float(timing[kind]))
-    seconds = wall if step in ("load", "load-bare", "reason-fast", "reason-hermit",
-                               "validate") else float(str(measured["seconds"]))
+    seconds = wall if step in ("load", "load-bare", "load-cache-build", "reason-fast",
+                               "reason-hermit", "validate") else float(str(measured["seconds"]))
     cell.seconds.append(seconds)
     cell.peak_mb.append(float(str(measured["peak_mb"])))
     print(f"{step} @ {size}: {seconds:.2f} s, {measured['peak_mb']:.0f} MB", file=sys.stderr)
@@ -321,8 +375,10 @@ def report(cells: dict[tuple[str, int], Cell], steps: list[str], args: argparse.
     :returns: the text.
     """
     sizes = args.sizes
-    rows = [s for s in steps if s != "queries"]
+    rows = ["generate"] * any(s == "generate" for s, _ in cells)
+    rows += [s for s in steps if s != "queries"]
     rows += sorted({step for step, _ in cells if step.startswith("query ")})
+    at_start = getattr(args, "load_at_start", None)
     lines = [
         "# ibmkg at scale (written by `make bench`; do not edit)",
         "",
@@ -333,8 +389,12 @@ def report(cells: dict[tuple[str, int], Cell], steps: list[str], args: argparse.
         "store. Peak memory is the step's process's own maximum resident set.",
         "",
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; load average at the end "
-        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        f"{platform.python_version()}; load average (1, 5, 15 min) "
+        + (f"at the start {', '.join(f'{x:.1f}' for x in at_start)}, " if at_start else "")
+        + f"at the end {', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        "",
+        f"Command: `{getattr(args, 'command', 'python benchmarks/bench_scale.py')}`"
+        + (f", {args.total / 60:.1f} min in all." if getattr(args, "total", None) else "."),
         "",
         "| step | " + " | ".join(f"{n:,} studies" for n in sizes) + " |",
         "| --- | " + " | ".join("---" for _ in sizes) + " |",
@@ -342,15 +402,64 @@ def report(cells: dict[tuple[str, int], Cell], steps: list[str], args: argparse.
     for row in rows:
         lines.append(f"| {row} | " + " | ".join(_fmt(cells.get((row, n)), args.budget)
                                                for n in sizes) + " |")
-    lines += ["", "Steps: `load` = `EmbeddedStore.from_project` (strict parse, source index, one "
-              "graph per file); `load-bare` = pyoxigraph `bulk_load` of the same files; "
+    lines += _ratios(cells, sizes)
+    lines += ["", "Steps: `generate` = writing the synthetic project (in the parent); `load` = "
+              "`EmbeddedStore.from_project` (the strict gate, one named graph per file and the "
+              "merged default graph, straight into pyoxigraph; the line index is scanned only "
+              "when a location is asked for); `load-bare` = pyoxigraph `bulk_load` of the same "
+              "files into the default graph only; `load-cache-build` = building the persistent "
+              "store from cold (`open_cached`, the same gate, written to disk in batches); "
               "`reason-fast` / `reason-hermit` = `ibmkg.reasoning.reason` with each engine; "
               "`validate` = `ibmkg validate`; `export` = N-Triples through "
               "`ibmkg.export.rdf.serialize`, `export-bare` = pyoxigraph's N-Quads dump; "
-              "`help` = `ibmkg --help`; `load-cached` = reopening the persistent store "
-              "(`ibmkg.store.cache.open_cached`, warm); `query-cli` = a whole `ibmkg query "
-              "patients-by-design` process on a warm cache (time to the first answer).", ""]
+              "`help` = `ibmkg --help` (memory: that process); `load-cached` = reopening the "
+              "persistent store (`ibmkg.store.cache.open_cached`, warm, in a process of its "
+              "own: memory is that process's); `query-cli` = a whole `ibmkg query "
+              "patients-by-design` process on a warm cache (time to the first answer; memory: "
+              "the largest of that process and its query worker). A query row is one call on "
+              "the in-memory store of `load` (ours: through `run_query`; bare: the same text "
+              "on pyoxigraph); queries needing the inferred graph run with `reason-fast`'s "
+              f"inferences up to {QUERY_REASONING_LIMIT:,} studies.", ""]
     return "\n".join(lines)
+
+
+def _median(cells: dict[tuple[str, int], Cell], step: str, size: int,
+            what: str = "seconds") -> float | None:
+    cell = cells.get((step, size))
+    values = getattr(cell, what) if cell is not None else []
+    return statistics.median(values) if values else None
+
+
+def _ratios(cells: dict[tuple[str, int], Cell], sizes: list[int]) -> list[str]:
+    """Loading against bare pyoxigraph, and how each query grows from one size to the next."""
+    lines = ["", "Against bare pyoxigraph (`load-bare`), time and peak memory (goal: 1.5x):", "",
+             "| step | " + " | ".join(f"{n:,} studies" for n in sizes) + " |",
+             "| --- | " + " | ".join("---" for _ in sizes) + " |"]
+    for step in ("load", "load-cache-build", "load-cached"):
+        cells_text = []
+        for n in sizes:
+            bare_s, bare_m = _median(cells, "load-bare", n), _median(cells, "load-bare", n,
+                                                                      "peak_mb")
+            ours_s, ours_m = _median(cells, step, n), _median(cells, step, n, "peak_mb")
+            if None in (bare_s, bare_m, ours_s, ours_m):
+                cells_text.append("–")
+                continue
+            assert bare_s and bare_m and ours_s is not None and ours_m is not None
+            cells_text.append(f"x{ours_s / bare_s:.2f} time, x{ours_m / bare_m:.2f} memory")
+        lines.append(f"| {step} | " + " | ".join(cells_text) + " |")
+    queries = sorted({s for s, _ in cells if s.startswith("query ") and "(bare)" not in s})
+    if len(sizes) > 1 and queries:
+        lines += ["", "Growth of each stored query from one size to the next (x10 studies is "
+                  "linear at about x10):", "",
+                  "| query | " + " | ".join(f"{a:,} → {b:,}" for a, b in itertools.pairwise(sizes))
+                  + " |", "| --- | " + " | ".join("---" for _ in sizes[1:]) + " |"]
+        for query in queries:
+            growth = []
+            for a, b in itertools.pairwise(sizes):
+                first, second = _median(cells, query, a), _median(cells, query, b)
+                growth.append(f"x{second / first:.1f}" if first and second else "–")
+            lines.append(f"| {query[6:]} | " + " | ".join(growth) + " |")
+    return lines
 
 
 def plot(cells: dict[tuple[str, int], Cell], sizes: list[int], path: Path) -> None:
