@@ -15,7 +15,7 @@ KILL_TRIALS ?= 4
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation
+        bench-site-quick bench bench-quick bench-load site serve-site wheel clean fuzz-curation
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -115,8 +115,13 @@ bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/1
 
 bench-quick: $(STAMP) ## The smallest size (1,000 studies) without HermiT and pySHACL, one run (~1 min); writes benchmarks/results/quick.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 --repeat 1 --budget 300 \
-	  --steps load,load-bare,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
+	  --steps load,load-bare,load-cache-build,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
 	  --out benchmarks/results/quick.md
+
+bench-load: $(STAMP) ## Loading (strict, bare, cache build, cached reopen), `ibmkg query`, every stored query and --help at 1k/10k/100k, one run (~1 h, ~10 GB at 100k); writes benchmarks/results/scale-load.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 1 --budget 900 \
+	  --steps load,load-bare,load-cache-build,load-cached,query-cli,queries,help \
+	  --reason-queries-up-to 1000 --out benchmarks/results/scale-load.md
 
 site: $(STAMP) ## Write the linked-data site into build/site (pages, RDF, VoID/DCAT, pictures)
 	$(IBMKG) site

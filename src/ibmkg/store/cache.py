@@ -43,7 +43,7 @@ _LEXICAL: Final = "lexical.json"
 _FORMAT: Final = 2  # 2: with lexical.json
 #: Files loaded in memory at a time when a cache is built (each batch then goes to disk in
 #: one bulk load); bounds the memory of a build of 100,000 studies.
-BATCH: Final = 2000
+BATCH: Final = 1000
 
 
 def source_files(layout: Layout) -> list[Path]:
