@@ -87,6 +87,7 @@ class SandboxedStore(Store):
         self._lexical = dict(lexical) if lexical is not None else lexical_forms(
             q.object for q in inner.oxigraph if isinstance(q.object, pyoxigraph.Literal))
         self._pool: WorkerPool | None = None
+        self._copy = False  # copy the graph into each worker even from a store on disk
 
     @classmethod
     def from_data(cls, data: LoadedData, *, timeout: float = DEFAULT_TIMEOUT,
@@ -112,7 +113,7 @@ class SandboxedStore(Store):
     def pool(self) -> WorkerPool:
         """The worker processes (started on first use)."""
         if self._pool is None:
-            path = getattr(self._inner, "path", None)
+            path = None if self._copy else getattr(self._inner, "path", None)
             if path is not None:  # a read-only store on disk: the workers open it themselves
                 self._pool = WorkerPool(b"", size=self._workers, memory_mb=self._memory_mb,
                                         store_path=path)
@@ -124,8 +125,14 @@ class SandboxedStore(Store):
     def start(self) -> SandboxedStore:
         """Start the workers now (a server does this before taking requests).
 
+        A store started this way gives each worker its own copy in memory, even when the
+        store is the cache on disk: a server pays the copy once and answers faster after.
+        Started lazily, by the first query (``ibmkg query``), workers open a cache on disk
+        read-only, so the first answer does not wait for a copy of the whole graph.
+
         :returns: the store.
         """
+        self._copy = True
         _ = self.pool
         return self
 
