@@ -114,7 +114,7 @@ def save_cache(data: LoadedData, path: Path, digest: str) -> None:
     :param digest: :func:`digest_files` of the sources it was made from.
     """
 
-    def fill(store: pyoxigraph.Store) -> dict[tuple[str, str], str]:
+    def fill(store: pyoxigraph.Store, _: Path) -> dict[tuple[str, str], str]:
         store.bulk_extend(data.quads())
         store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
                           for t in set(data.triples()))
@@ -128,7 +128,8 @@ def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
     """Load the project strictly straight into a new store at ``path`` (atomically).
 
     The files go through :func:`ibmkg.store.load.load_project_into` in batches of
-    :data:`BATCH` files; the written forms of typed literals are read from the files
+    :data:`BATCH` files, written as N-Quads to a temporary file and bulk loaded at once;
+    the written forms of typed literals are read from the files
     (:func:`ibmkg.store.lexical.file_lexical_forms`). No triple is held in Python.
 
     :param layout: the project layout.
@@ -140,8 +141,16 @@ def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
     from ibmkg.graph_io import mapping_graph
     from ibmkg.store.load import load_project_into
 
-    def fill(store: pyoxigraph.Store) -> dict[tuple[str, str], str]:
-        load_project_into(store, layout, batch=BATCH)
+    def fill(store: pyoxigraph.Store, workdir: Path) -> dict[tuple[str, str], str]:
+        # every batch to one N-Quads file beside the store, then one bulk load (pyoxigraph's
+        # bulk loader on disk is fastest on one large input)
+        quads = workdir / "quads.nq"  # inside the temporary directory: removed with it
+        try:
+            with quads.open("wb") as sink:
+                load_project_into(store, layout, batch=BATCH, sink=sink)
+            store.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
+        finally:
+            quads.unlink(missing_ok=True)
         mappings = mapping_graph(layout)
         extra = [t.object for t in (mappings.triples if mappings is not None else ())
                  if isinstance(t.object, pyoxigraph.Literal)]
@@ -151,13 +160,13 @@ def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
     _save(fill, path, digest)
 
 
-def _save(fill: Callable[[pyoxigraph.Store], dict[tuple[str, str], str]], path: Path,
+def _save(fill: Callable[[pyoxigraph.Store, Path], dict[tuple[str, str], str]], path: Path,
           digest: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
     try:
         store = pyoxigraph.Store(str(tmp / "db"))
-        forms = fill(store)
+        forms = fill(store, tmp)
         store.flush()
         del store
         (tmp / _LEXICAL).write_text(json.dumps(sorted([*key, form] for key, form in forms.items())),

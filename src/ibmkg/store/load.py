@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 import pyoxigraph
 
@@ -140,12 +140,13 @@ def _load_one(store: pyoxigraph.Store, path: Path, display: str, name: str) -> b
 
 
 def load_files_into(store: pyoxigraph.Store, files: Sequence[tuple[Path, str, str]], *,
-                    batch: int = 0) -> SourceIndex:
+                    batch: int = 0, sink: BinaryIO | None = None) -> SourceIndex:
     """Load Turtle files strictly into a store: each into its named graph and the default graph.
 
     :param store: the store to fill (fresh: a failure leaves it half-filled).
     :param files: ``(path, display, graph name)`` for each file, already confined.
     :param batch: see :func:`load_project_into`.
+    :param sink: see :func:`load_project_into`.
     :returns: the line index, scanned lazily.
     :raises RdfSyntaxError: on the first file that does not parse, with file:line:column.
     :raises InputError: for bytes that are not UTF-8, ``owl:imports``, two files for one
@@ -162,8 +163,11 @@ def load_files_into(store: pyoxigraph.Store, files: Sequence[tuple[Path, str, st
         seen[name] = display
         data = _load_one(target, path, display, name)
         if batch and (number % batch == 0 or number == len(files)):
-            store.bulk_load(target.dump(format=pyoxigraph.RdfFormat.N_QUADS) or b"",
-                            format=pyoxigraph.RdfFormat.N_QUADS)
+            if sink is not None:
+                target.dump(output=sink, format=pyoxigraph.RdfFormat.N_QUADS)
+            else:
+                store.bulk_load(target.dump(format=pyoxigraph.RdfFormat.N_QUADS) or b"",
+                                format=pyoxigraph.RdfFormat.N_QUADS)
             target = pyoxigraph.Store()
         if name.startswith(_STUDY) and foreign_studies(data, name[len(_STUDY):]):
             suspects.append(name[len(_STUDY):])
@@ -216,7 +220,8 @@ def _check_slugs(studies: list[tuple[str, str, Path]], suspects: list[str]) -> N
 
 
 def load_project_into(store: pyoxigraph.Store, layout: Layout, *,
-                      with_mappings: bool = True, batch: int = 0) -> SourceIndex:
+                      with_mappings: bool = True, batch: int = 0,
+                      sink: BinaryIO | None = None) -> SourceIndex:
     """Load a whole project into a store, as :func:`ibmkg.graph_io.load_project` reads it.
 
     The same graphs and default graph as ``EmbeddedStore.from_data(load_project(layout))``,
@@ -228,6 +233,9 @@ def load_project_into(store: pyoxigraph.Store, layout: Layout, *,
     :param batch: for a store on disk: load this many files at a time into a store in
         memory and move each batch over in one bulk load of N-Quads (pyoxigraph's bulk
         loader is slow per small call on disk); 0 loads straight into ``store``.
+    :param sink: with ``batch``, write each batch as N-Quads to this binary file instead of
+        loading it into ``store`` (then one bulk load of the whole file fills a store on
+        disk fastest); ``store`` is left untouched.
     :returns: the line index (files recorded, scanned when first asked).
     :raises RdfSyntaxError: on the first file that does not parse.
     :raises InputError: when the ontology is missing, or a check of the gate fails.
@@ -247,13 +255,16 @@ def load_project_into(store: pyoxigraph.Store, layout: Layout, *,
         if layout.contains(path):
             confine(path, layout.root, display)
         files.append((path, display, graph_name(path, layout)))
-    index = load_files_into(store, files, batch=batch)
+    index = load_files_into(store, files, batch=batch, sink=sink)
     if with_mappings:
         mappings = mapping_graph(layout)
         if mappings is not None:
+            target = pyoxigraph.Store() if sink is not None else store
             graph = pyoxigraph.NamedNode(mappings.name)
-            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
-                         for t in mappings.triples)
-            store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
-                         for t in mappings.triples)
+            target.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
+                          for t in mappings.triples)
+            target.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
+                          for t in mappings.triples)
+            if sink is not None:
+                target.dump(output=sink, format=pyoxigraph.RdfFormat.N_QUADS)
     return index
