@@ -107,7 +107,7 @@ bench-site-quick: $(STAMP) ## Time `ibmkg site` at 100 and 1,000 synthetic studi
 	$(BIN)/python benchmarks/bench_site.py --sizes 100 1000 --out benchmarks/results/quick/site.md
 
 bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/10k/100k studies, bare engines alongside (hours); writes benchmarks/results.md and .png
-	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 600 --out benchmarks/results.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 1200 --out benchmarks/results.md
 	$(BIN)/python benchmarks/check_engines.py --studies 1000
 	@for script in bench_validation bench_site bench_serve bench_publish; do \
 	  if [ -f benchmarks/$$script.py ]; then echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; fi; \
