@@ -17,7 +17,8 @@ ATHERIS_SECONDS ?= 60
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick site serve-site wheel clean fuzz-curation test-kills fuzz-atheris
+        bench-site-quick bench bench-quick bench-load site serve-site wheel clean fuzz-curation \
+        test-kills fuzz-atheris
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -112,7 +113,7 @@ bench-site-quick: $(STAMP) ## Time `ibmkg site` at 100 and 1,000 synthetic studi
 	$(BIN)/python benchmarks/bench_site.py --sizes 100 1000 --out benchmarks/results/quick/site.md
 
 bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/10k/100k studies, bare engines alongside (hours); writes benchmarks/results.md and .png
-	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 600 --out benchmarks/results.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 1200 --out benchmarks/results.md
 	$(BIN)/python benchmarks/check_engines.py --studies 1000
 	@for script in bench_validation bench_site bench_serve bench_publish; do \
 	  if [ -f benchmarks/$$script.py ]; then echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; fi; \
@@ -120,8 +121,13 @@ bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/1
 
 bench-quick: $(STAMP) ## The smallest size (1,000 studies) without HermiT and pySHACL, one run (~1 min); writes benchmarks/results/quick.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 --repeat 1 --budget 300 \
-	  --steps load,load-bare,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
+	  --steps load,load-bare,load-cache-build,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
 	  --out benchmarks/results/quick.md
+
+bench-load: $(STAMP) ## Loading (strict, bare, cache build, cached reopen), `ibmkg query`, every stored query and --help at 1k/10k/100k, one run (~1 h, ~10 GB at 100k); writes benchmarks/results/scale-load.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 1 --budget 900 \
+	  --steps load,load-bare,load-cache-build,load-cached,query-cli,queries,help \
+	  --reason-queries-up-to 1000 --out benchmarks/results/scale-load.md
 
 site: $(STAMP) ## Write the linked-data site into build/site (pages, RDF, VoID/DCAT, pictures)
 	$(IBMKG) site

@@ -20,6 +20,7 @@ Usage: ``python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--repeat 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -37,20 +38,24 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 #: Every step, in the order of the report. ``queries`` stands for one row per stored query.
-STEPS: tuple[str, ...] = ("load", "load-bare", "load-cached", "query-cli", "reason-fast",
-                          "reason-hermit", "validate", "queries", "export", "export-bare",
-                          "help")
+STEPS: tuple[str, ...] = ("load", "load-bare", "load-cache-build", "load-cached", "query-cli",
+                          "reason-fast", "reason-hermit", "validate", "queries", "export",
+                          "export-bare", "help")
 #: Steps that are skipped by default above a size (they are reported as "not run").
 SLOW_LIMITS: dict[str, int] = {"reason-hermit": 1000, "validate": 1000}
+#: Above this size the ``queries`` step does not reason (``reason-fast`` measures reasoning on
+#: its own): the queries that need the inferred graph are reported as "not run" there.
+QUERY_REASONING_LIMIT = 10_000
 
 
 # --- the worker: one step in this process ------------------------------------------------
 
 
-def _peak_mb() -> float:
+def _peak_mb(who: str = "self") -> float:
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    scope = resource.RUSAGE_CHILDREN if who == "children" else resource.RUSAGE_SELF
+    return resource.getrusage(scope).ru_maxrss / 1024
 
 
 def _worker(step: str, root: Path) -> dict[str, object]:
@@ -63,23 +68,28 @@ def _worker(step: str, root: Path) -> dict[str, object]:
     files = [layout.ontology, *import_files(layout), *kg_files(layout)]
     started = time.perf_counter()
     out: dict[str, object] = {}
+    peak = "self"
     if step == "load":
         from ibmkg.store.embedded import EmbeddedStore
 
         store = EmbeddedStore.from_project(layout)
         out["triples"] = len(store.oxigraph)
-    elif step == "load-cached":
-        from ibmkg.store.cache import open_cached
+    elif step == "load-cache-build":
+        from ibmkg.store.cache import cache_path, open_cached
 
-        open_cached(layout)  # warm (not timed)
-        started = time.perf_counter()
+        shutil.rmtree(cache_path(layout), ignore_errors=True)
         store, hit = open_cached(layout)
-        assert hit
+        assert not hit
         out["triples"] = len(store.oxigraph)
+    elif step == "load-cached":
+        _require_warm(layout)  # built by the load-cache-build step
+        peak = "children"
+        reopen = subprocess.run([sys.executable, "-c", _REOPEN, str(root)],
+                                capture_output=True, text=True, check=True)
+        out.update(json.loads(reopen.stdout))
     elif step == "query-cli":
-        from ibmkg.store.cache import open_cached
-
-        open_cached(layout)  # warm (not timed): what `make run` leaves behind
+        _require_warm(layout)  # built by the load-cache-build step: what `make run` leaves
+        peak = "children"  # the ibmkg process and its query worker, not this one
         started = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "ibmkg"), "--root", str(root),
                         "query", "patients-by-design"], capture_output=True, check=True)
@@ -105,7 +115,10 @@ def _worker(step: str, root: Path) -> dict[str, object]:
             code = int(exit_.code or 0)
         out["exit"] = code
     elif step == "queries":
-        out["queries"] = _queries(layout)
+        size = _studies(layout)
+        limit = int(os.environ.get("IBMKG_BENCH_REASON_UP_TO", QUERY_REASONING_LIMIT))
+        out["queries"] = _queries(layout, reason_too=size <= limit,
+                                  repeat=3 if size <= QUERY_REASONING_LIMIT else 1)
     elif step in ("export", "export-bare"):
         sink = Path(tempfile.mkdtemp()) / "kg.nt"
         if step == "export":
@@ -125,18 +138,54 @@ def _worker(step: str, root: Path) -> dict[str, object]:
         out["bytes"] = sink.stat().st_size
         shutil.rmtree(sink.parent)
     elif step == "help":
+        peak = "children"
         run = subprocess.run([str(Path(sys.executable).parent / "ibmkg"), "--help"],
                              capture_output=True, check=True)
         out["bytes"] = len(run.stdout)
     else:
         raise SystemExit(f"unknown step {step!r}")
-    out["seconds"] = time.perf_counter() - started
-    out["peak_mb"] = _peak_mb()
+    out.setdefault("seconds", time.perf_counter() - started)
+    out["peak_mb"] = _peak_mb(peak)
     return out
 
 
-def _queries(layout: object) -> dict[str, dict[str, float]]:
-    """Every stored query: seconds through ibmkg and on the bare store, medians of 3."""
+#: The cached reopen in a process of its own, so that its peak memory is the reopen's only.
+_REOPEN = """
+import json, sys, time
+from pathlib import Path
+from ibmkg.paths import Layout
+from ibmkg.store.cache import open_cached
+layout = Layout(Path(sys.argv[1]))
+started = time.perf_counter()
+store, hit = open_cached(layout)
+assert hit
+print(json.dumps({"seconds": time.perf_counter() - started, "triples": len(store.oxigraph)}))
+"""
+
+
+def _require_warm(layout: object) -> None:
+    """Fail at once (rather than build it inside the step) when the cache is not current."""
+    from ibmkg.paths import Layout
+    from ibmkg.store.cache import _current, cache_path, digest_files, source_files
+
+    assert isinstance(layout, Layout)
+    if not _current(cache_path(layout), digest_files(source_files(layout))):
+        raise SystemExit("no current cache: the load-cache-build step did not finish")
+
+
+def _studies(layout: object) -> int:
+    from ibmkg.paths import Layout
+
+    assert isinstance(layout, Layout)
+    return sum(1 for _ in layout.studies.glob("*.ttl"))
+
+
+def _queries(layout: object, *, reason_too: bool = True, repeat: int = 3,
+             ) -> dict[str, dict[str, float]]:
+    """Every stored query: seconds through ibmkg and on the bare store, medians of ``repeat``.
+
+    Without ``reason_too`` the queries that need the inferred graph are left out (reported
+    as not run)."""
     import pyoxigraph
 
     from ibmkg.paths import Layout, kg_files
@@ -145,18 +194,23 @@ def _queries(layout: object) -> dict[str, dict[str, float]]:
     from ibmkg.store.embedded import EmbeddedStore
 
     assert isinstance(layout, Layout)
+    loading = time.perf_counter()
     store = EmbeddedStore.from_project(layout)
+    loaded = {"seconds": time.perf_counter() - loading, "peak_mb": _peak_mb()}
     catalogue = load_catalogue(layout.queries)
-    if any(q.inferred for q in catalogue.values()):
+    if reason_too and any(q.inferred for q in catalogue.values()):
         result = reason(layout.ontology, kg_files(layout), engine=Engine.FAST)
         store.load(result.inferred_triples, INFERRED_GRAPH)
     timings: dict[str, dict[str, float]] = {}
     for name, query in sorted(catalogue.items()):
         if query.federated:
             continue
+        if query.inferred and not reason_too:
+            timings[name] = {"not_run": 1.0}
+            continue
         ours, bare = [], []
         text = store.prepare(query.sparql, bindings_for(query, {}), forms=("SELECT",))
-        for _ in range(3):
+        for _ in range(repeat):
             t = time.perf_counter()
             rows = run_query(store, query).rows
             ours.append(time.perf_counter() - t)
@@ -167,6 +221,7 @@ def _queries(layout: object) -> dict[str, dict[str, float]]:
             bare.append(time.perf_counter() - t)
         timings[name] = {"seconds": statistics.median(ours), "bare": statistics.median(bare),
                          "rows": len(rows), "bare_rows": bare_rows}
+    timings[" load"] = loaded  # the store the queries ran on (in-process, imports excluded)
     return timings
 
 
@@ -259,7 +314,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-slow", action="store_true",
                         help="run HermiT and pySHACL at every size (up to the budget)")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--reason-queries-up-to", type=int, default=QUERY_REASONING_LIMIT,
+                        help="the largest size at which the queries step reasons first (the "
+                        "inferred-graph queries are 'not run' above it)")
     args = parser.parse_args(argv)
+    os.environ["IBMKG_BENCH_REASON_UP_TO"] = str(args.reason_queries_up_to)
     if args.worker:
         print(json.dumps(_worker(args.worker, args.root)))
         return 0
@@ -268,13 +327,22 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown steps {sorted(unknown)}; known: {', '.join(STEPS)}")
     cells: dict[tuple[str, int], Cell] = {}
+    args.load_at_start = os.getloadavg()
+    args.command = " ".join(["python benchmarks/bench_scale.py", *(argv if argv is not None
+                                                                   else sys.argv[1:])])
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ibmkg-bench-") as tmp:
         for size in args.sizes:
+            generating = time.perf_counter()
             root = make_project(size, args.seed, Path(tmp))
+            cells.setdefault(("generate", size), Cell()).seconds.append(
+                time.perf_counter() - generating)
+            print(f"generate @ {size}: {time.perf_counter() - generating:.2f} s", file=sys.stderr)
             for _ in range(args.repeat):
                 for step in steps:
                     _measure(step, size, root, args, cells)
             shutil.rmtree(root)
+    args.total = time.perf_counter() - started
     text = report(cells, steps, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
@@ -303,12 +371,20 @@ def _measure(step: str, size: int, root: Path, args: argparse.Namespace,
     if step == "queries":
         assert isinstance(measured["queries"], dict)
         for name, timing in measured["queries"].items():
+            if name == " load":
+                row = cells.setdefault(("load (in the queries step)", size), Cell())
+                row.seconds.append(float(timing["seconds"]))
+                row.peak_mb.append(float(timing["peak_mb"]))
+                continue
             for kind in ("seconds", "bare"):
                 row = cells.setdefault((f"query {name}" + (" (bare)" if kind == "bare" else ""),
                                         size), Cell())
+                if "not_run" in timing:
+                    row.not_run = "needs the inferred graph; not reasoned at this size"
+                    continue
                 row.seconds.append(float(timing[kind]))
-    seconds = wall if step in ("load", "load-bare", "reason-fast", "reason-hermit",
-                               "validate") else float(str(measured["seconds"]))
+    seconds = wall if step in ("load", "load-bare", "load-cache-build", "reason-fast",
+                               "reason-hermit", "validate") else float(str(measured["seconds"]))
     cell.seconds.append(seconds)
     cell.peak_mb.append(float(str(measured["peak_mb"])))
     print(f"{step} @ {size}: {seconds:.2f} s, {measured['peak_mb']:.0f} MB", file=sys.stderr)
@@ -321,8 +397,11 @@ def report(cells: dict[tuple[str, int], Cell], steps: list[str], args: argparse.
     :returns: the text.
     """
     sizes = args.sizes
-    rows = [s for s in steps if s != "queries"]
+    rows = ["generate"] * any(s == "generate" for s, _ in cells)
+    rows += [s for s in steps if s != "queries"]
+    rows += ["load (in the queries step)"] * any(s.startswith("load (") for s, _ in cells)
     rows += sorted({step for step, _ in cells if step.startswith("query ")})
+    at_start = getattr(args, "load_at_start", None)
     lines = [
         "# ibmkg at scale (written by `make bench`; do not edit)",
         "",
@@ -333,8 +412,12 @@ def report(cells: dict[tuple[str, int], Cell], steps: list[str], args: argparse.
         "store. Peak memory is the step's process's own maximum resident set.",
         "",
         f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; load average at the end "
-        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        f"{platform.python_version()}; load average (1, 5, 15 min) "
+        + (f"at the start {', '.join(f'{x:.1f}' for x in at_start)}, " if at_start else "")
+        + f"at the end {', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        "",
+        f"Command: `{getattr(args, 'command', 'python benchmarks/bench_scale.py')}`"
+        + (f", {args.total / 60:.1f} min in all." if getattr(args, "total", None) else "."),
         "",
         "| step | " + " | ".join(f"{n:,} studies" for n in sizes) + " |",
         "| --- | " + " | ".join("---" for _ in sizes) + " |",
@@ -342,15 +425,66 @@ def report(cells: dict[tuple[str, int], Cell], steps: list[str], args: argparse.
     for row in rows:
         lines.append(f"| {row} | " + " | ".join(_fmt(cells.get((row, n)), args.budget)
                                                for n in sizes) + " |")
-    lines += ["", "Steps: `load` = `EmbeddedStore.from_project` (strict parse, source index, one "
-              "graph per file); `load-bare` = pyoxigraph `bulk_load` of the same files; "
+    lines += _ratios(cells, sizes)
+    lines += ["", "Steps: `generate` = writing the synthetic project (in the parent); `load` = "
+              "`EmbeddedStore.from_project` (the strict gate, one named graph per file and the "
+              "merged default graph, straight into pyoxigraph; the line index is scanned only "
+              "when a location is asked for); `load-bare` = pyoxigraph `bulk_load` of the same "
+              "files into the default graph only; `load-cache-build` = building the persistent "
+              "store from cold (`open_cached`, the same gate, written to disk in batches); "
               "`reason-fast` / `reason-hermit` = `ibmkg.reasoning.reason` with each engine; "
               "`validate` = `ibmkg validate`; `export` = N-Triples through "
               "`ibmkg.export.rdf.serialize`, `export-bare` = pyoxigraph's N-Quads dump; "
-              "`help` = `ibmkg --help`; `load-cached` = reopening the persistent store "
-              "(`ibmkg.store.cache.open_cached`, warm); `query-cli` = a whole `ibmkg query "
-              "patients-by-design` process on a warm cache (time to the first answer).", ""]
+              "`help` = `ibmkg --help` (memory: that process); `load-cached` = reopening the "
+              "persistent store (`ibmkg.store.cache.open_cached`, warm, in a process of its "
+              "own: memory is that process's); `query-cli` = a whole `ibmkg query "
+              "patients-by-design` process on a warm cache (time to the first answer; memory: "
+              "the largest of that process and its query worker). A query row is one call on "
+              "the in-memory store of `load` (ours: through `run_query`; bare: the same text "
+              "on pyoxigraph), the median of 3 calls up to "
+              f"{QUERY_REASONING_LIMIT:,} studies and 1 call above; queries needing the "
+              "inferred graph run with `reason-fast`'s inferences up to "
+              f"{args.reason_queries_up_to:,} studies (`--reason-queries-up-to`).", ""]
     return "\n".join(lines)
+
+
+def _median(cells: dict[tuple[str, int], Cell], step: str, size: int,
+            what: str = "seconds") -> float | None:
+    cell = cells.get((step, size))
+    values = getattr(cell, what) if cell is not None else []
+    return statistics.median(values) if values else None
+
+
+def _ratios(cells: dict[tuple[str, int], Cell], sizes: list[int]) -> list[str]:
+    """Loading against bare pyoxigraph, and how each query grows from one size to the next."""
+    lines = ["", "Against bare pyoxigraph (`load-bare`), time and peak memory (goal: 1.5x):", "",
+             "| step | " + " | ".join(f"{n:,} studies" for n in sizes) + " |",
+             "| --- | " + " | ".join("---" for _ in sizes) + " |"]
+    for step in ("load", "load (in the queries step)", "load-cache-build", "load-cached"):
+        cells_text = []
+        for n in sizes:
+            bare_s, bare_m = _median(cells, "load-bare", n), _median(cells, "load-bare", n,
+                                                                      "peak_mb")
+            ours_s, ours_m = _median(cells, step, n), _median(cells, step, n, "peak_mb")
+            if None in (bare_s, bare_m, ours_s, ours_m):
+                cells_text.append("–")
+                continue
+            assert bare_s and bare_m and ours_s is not None and ours_m is not None
+            cells_text.append(f"x{ours_s / bare_s:.2f} time, x{ours_m / bare_m:.2f} memory")
+        lines.append(f"| {step} | " + " | ".join(cells_text) + " |")
+    queries = sorted({s for s, _ in cells if s.startswith("query ") and "(bare)" not in s})
+    if len(sizes) > 1 and queries:
+        lines += ["", "Growth of each stored query from one size to the next (x10 studies is "
+                  "linear at about x10):", "",
+                  "| query | " + " | ".join(f"{a:,} → {b:,}" for a, b in itertools.pairwise(sizes))
+                  + " |", "| --- | " + " | ".join("---" for _ in sizes[1:]) + " |"]
+        for query in queries:
+            growth = []
+            for a, b in itertools.pairwise(sizes):
+                first, second = _median(cells, query, a), _median(cells, query, b)
+                growth.append(f"x{second / first:.1f}" if first and second else "–")
+            lines.append(f"| {query[6:]} | " + " | ".join(growth) + " |")
+    return lines
 
 
 def plot(cells: dict[tuple[str, int], Cell], sizes: list[int], path: Path) -> None:

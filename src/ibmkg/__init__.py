@@ -130,6 +130,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
         Store,
         TypedLiteral,
     )
+    from ibmkg.store.load import load_project_into
     from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
     from ibmkg.tabular import TableError
     from ibmkg.validation import Engine as ValidationEngine
@@ -247,6 +248,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "load_dataset": ("ibmkg.graph_io", "load_dataset"),
     "load_form": ("ibmkg.curation", "load_form"),
     "load_project": ("ibmkg.graph_io", "load_project"),
+    "load_project_into": ("ibmkg.store.load", "load_project_into"),
     "load_rdf": ("ibmkg.graph_io", "load_rdf"),
     "load_shapes": ("ibmkg.validation", "load_shapes"),
     "load_turtle": ("ibmkg.graph_io", "load_turtle"),
@@ -410,6 +412,7 @@ __all__ = [
     "load_dataset",
     "load_form",
     "load_project",
+    "load_project_into",
     "load_rdf",
     "load_shapes",
     "load_turtle",

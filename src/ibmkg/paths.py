@@ -281,8 +281,22 @@ def shape_files(layout: Layout) -> list[Path]:
 
 def _confined(paths: list[Path], layout: Layout) -> list[Path]:
     """Refuse any listed file that is a link out of the project or not a regular file."""
+    import stat
+
     from ibmkg.io.policy import confine
 
+    real_dirs: dict[Path, bool] = {}  # a listed file's folder -> whether it is in the project
+    root = layout.root.resolve()
     for path in paths:
+        # The common case in one lstat: a regular file (not a link) in a folder that is
+        # really inside the project; anything else gets the full check and its message.
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
+            mode = 0
+        if path.parent not in real_dirs:
+            real_dirs[path.parent] = path.parent.resolve().is_relative_to(root)
+        if stat.S_ISREG(mode) and real_dirs[path.parent]:
+            continue
         confine(path, layout.root, layout.relative(path).as_posix())
     return paths

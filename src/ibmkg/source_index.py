@@ -20,7 +20,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 from ibmkg._lexing import SHARED_TOKENS
@@ -62,19 +64,109 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass
-class SourceIndex:
-    """Map IRIs to the place they are described (as a subject) or first mentioned."""
+class _LazyTexts(dict[str, str]):
+    """File -> text, reading a file registered by path only when its text is asked for."""
 
-    subjects: dict[str, Location] = field(default_factory=dict)
-    mentions: dict[str, Location] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # display file -> graph name
-    #: display file -> its Turtle text, kept so that ``ibmkg.validation.locate`` can find the
-    #: line and column of one triple when (and only when) a result needs it.
-    texts: dict[str, str] = field(default_factory=dict)
+    def __init__(self, texts: dict[str, str] | None = None) -> None:
+        super().__init__(texts or {})
+        self.paths: dict[str, Path] = {}
+
+    def _read_all(self) -> None:
+        for file in list(self.paths):
+            self[file]
+
+    def __missing__(self, file: str) -> str:
+        path = self.paths.pop(file, None)
+        if path is None:
+            raise KeyError(file)
+        text = path.read_text(encoding="utf-8")
+        self[file] = text
+        return text
+
+    def get(self, file: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        try:
+            return self[file]
+        except KeyError:
+            return default
+
+    def __contains__(self, file: object) -> bool:
+        return super().__contains__(file) or file in self.paths
+
+    def __len__(self) -> int:
+        return super().__len__() + len(self.paths)
+
+    def __iter__(self) -> Iterator[str]:
+        self._read_all()
+        return super().__iter__()
+
+    def items(self) -> Any:
+        self._read_all()
+        return super().items()
+
+    def values(self) -> Any:
+        self._read_all()
+        return super().values()
+
+    def keys(self) -> Any:
+        self._read_all()
+        return super().keys()
+
+
+class SourceIndex:
+    """Map IRIs to the place they are described (as a subject) or first mentioned.
+
+    Scanning is deferred: :meth:`scan` and :meth:`add_file` record the file, and the index
+    is built the first time a location, the subjects or the mentions are asked for, so a
+    load that never reports a location never pays for it. Files added by path are read then,
+    not before (their text is not held in memory until needed).
+
+    :param subjects: IRI -> where it is described as a subject.
+    :param mentions: IRI -> where it is first mentioned.
+    :param files: display file -> graph name.
+    :param texts: display file -> its Turtle text.
+
+    >>> SourceIndex()
+    SourceIndex(subjects={}, mentions={}, files={}, texts={})
+    """
+
+    def __init__(self, subjects: dict[str, Location] | None = None,
+                 mentions: dict[str, Location] | None = None,
+                 files: dict[str, str] | None = None,
+                 texts: dict[str, str] | None = None) -> None:
+        self._subjects: dict[str, Location] = subjects if subjects is not None else {}
+        self._mentions: dict[str, Location] = mentions if mentions is not None else {}
+        self.files: dict[str, str] = files if files is not None else {}
+        #: display file -> its Turtle text, so that ``ibmkg.validation.locate`` can find the
+        #: line and column of one triple when (and only when) a result needs it.
+        self.texts: dict[str, str] = _LazyTexts(texts)
+        self._pending: list[str] = []
+
+    def __repr__(self) -> str:
+        return (f"SourceIndex(subjects={self.subjects!r}, mentions={self.mentions!r}, "
+                f"files={self.files!r}, texts={dict(self.texts.items())!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceIndex):
+            return NotImplemented
+        return (self.subjects, self.mentions, self.files, dict(self.texts.items())) == (
+            other.subjects, other.mentions, other.files, dict(other.texts.items()))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def subjects(self) -> dict[str, Location]:
+        """IRI -> where it is described as a subject (scans pending files first)."""
+        self._flush()
+        return self._subjects
+
+    @property
+    def mentions(self) -> dict[str, Location]:
+        """IRI -> where it is first mentioned (scans pending files first)."""
+        self._flush()
+        return self._mentions
 
     def scan(self, file: str, text: str, *, graph: str | None = None) -> None:
-        """Add the subjects and mentions of one Turtle document.
+        """Add the subjects and mentions of one Turtle document (scanned when first needed).
 
         :param file: the name to show for this file in messages.
         :param text: its Turtle text (already known to parse).
@@ -83,11 +175,40 @@ class SourceIndex:
         if graph is not None:
             self.files[file] = graph
         self.texts[file] = text
-        for iri, line, is_subject in _scan(text):
-            location = Location(file, line)
-            if is_subject:
-                self.subjects.setdefault(iri, location)
-            self.mentions.setdefault(iri, location)
+        self._pending.append(file)
+
+    def add_file(self, file: str, path: Path, *, graph: str | None = None) -> None:
+        """Add a Turtle file by path: it is read and scanned only when a location is needed.
+
+        :param file: the name to show for this file in messages.
+        :param path: where to read it (it must not change before it is read).
+        :param graph: the named graph the file is loaded into, if any.
+
+        >>> import tempfile, pathlib
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     f = pathlib.Path(d) / "a.ttl"
+        ...     _ = f.write_text("<http://ex/a> <http://ex/p> 1 .")
+        ...     index = SourceIndex()
+        ...     index.add_file("kg/a.ttl", f)
+        ...     str(index.locate("http://ex/a"))
+        'kg/a.ttl:1'
+        """
+        if graph is not None:
+            self.files[file] = graph
+        texts = self.texts
+        assert isinstance(texts, _LazyTexts)
+        dict.pop(texts, file, None)
+        texts.paths[file] = path
+        self._pending.append(file)
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for file in pending:
+            for iri, line, is_subject in _scan(self.texts[file]):
+                location = Location(file, line)
+                if is_subject:
+                    self._subjects.setdefault(iri, location)
+                self._mentions.setdefault(iri, location)
 
     def locate(self, iri: str) -> Location | None:
         """Return where ``iri`` is described, else where it is first mentioned.

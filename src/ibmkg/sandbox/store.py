@@ -93,6 +93,7 @@ class SandboxedStore(Store):
         self._lexical = dict(lexical) if lexical is not None else lexical_forms(
             q.object for q in inner.oxigraph if isinstance(q.object, pyoxigraph.Literal))
         self._pool: WorkerPool | None = None
+        self._copy = False  # copy the graph into each worker even from a store on disk
 
     @classmethod
     def from_data(cls, data: LoadedData, *, timeout: float = DEFAULT_TIMEOUT,
@@ -117,10 +118,16 @@ class SandboxedStore(Store):
     @property
     def pool(self) -> WorkerPool:
         """The worker processes (started on first use)."""
-        if self._pool is None and self._store_dir is not None:
-            self._pool = WorkerPool(size=self._workers, memory_mb=self._memory_mb,
-                                    store_dir=self._store_dir)
-        elif self._pool is None:
+        if self._pool is None:
+            # The persistent store on disk, opened read-only by each worker: named by the
+            # caller (a server), or the one ``inner`` was opened from (``ibmkg query``).
+            path = self._store_dir
+            if path is None and not self._copy:
+                path = getattr(self._inner, "path", None)
+            if path is not None:
+                self._pool = WorkerPool(size=self._workers, memory_mb=self._memory_mb,
+                                        store_dir=path)
+                return self._pool
             data = self._inner.oxigraph.dump(format=pyoxigraph.RdfFormat.N_QUADS) or b""
             self._pool = WorkerPool(data, size=self._workers, memory_mb=self._memory_mb)
         return self._pool
@@ -128,8 +135,15 @@ class SandboxedStore(Store):
     def start(self) -> SandboxedStore:
         """Start the workers now (a server does this before taking requests).
 
+        With ``store_dir`` the workers open that persistent store read-only (start-up in
+        milliseconds at any size); without it, a store started this way gives each worker its
+        own copy in memory. Started lazily, by the first query (``ibmkg query``), workers
+        open the cache on disk ``inner`` was opened from, so the first answer does not wait
+        for a copy of the whole graph.
+
         :returns: the store.
         """
+        self._copy = True
         _ = self.pool
         return self
 
@@ -290,7 +304,7 @@ class SandboxedStore(Store):
         self._lexical.update(lexical_forms(t.object for t in content
                                            if isinstance(t.object, pyoxigraph.Literal)))
         self._inner.load(content, graph_name)
-        self._store_dir = None
+        self._store_dir, self._copy = None, True  # the disk store no longer has everything
         self._restart()
 
     def replace_graph(self, graph_name: str, triples: Iterable[pyoxigraph.Triple]) -> None:
@@ -300,7 +314,7 @@ class SandboxedStore(Store):
         :param triples: the new content.
         """
         self._inner.replace_graph(graph_name, triples)
-        self._store_dir = None
+        self._store_dir, self._copy = None, True  # the disk store no longer has everything
         self._restart()
 
     def _restart(self) -> None:

@@ -21,9 +21,9 @@ import hashlib
 import json
 import shutil
 import tempfile
-import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Final
 
 import pyoxigraph
@@ -32,16 +32,19 @@ from ibmkg.errors import InputError
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout, import_files, kg_files
 from ibmkg.store.embedded import EmbeddedStore
-from ibmkg.store.lexical import lexical_forms
+from ibmkg.store.lexical import file_lexical_forms, lexical_forms
 
-__all__ = ["CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
-           "save_cache", "source_files", "store_directory"]
+__all__ = ["BATCH", "CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
+           "save_cache", "save_project_cache", "source_files", "store_directory"]
 
 #: The cache directory under the project root.
 CACHE_DIR: Final = ".ibmkg"
 _MANIFEST: Final = "manifest.json"
 _LEXICAL: Final = "lexical.json"
 _FORMAT: Final = 2  # 2: with lexical.json
+#: Files loaded in memory at a time when a cache is built (each batch then goes to disk in
+#: one bulk load); bounds the memory of a build of 100,000 studies.
+BATCH: Final = 1000
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -62,12 +65,19 @@ def digest_files(paths: Iterable[Path]) -> str:
     :raises InputError: when a file is missing.
     """
     digest = hashlib.sha256()
+    folders: dict[Path, Path] = {}  # resolved once per folder: 100,000 resolves took seconds
     for path in paths:
         try:
-            stat = path.stat()
+            stat = path.lstat()
+            if S_ISLNK(stat.st_mode):
+                real, stat = path.resolve(), path.stat()
+            else:
+                if path.parent not in folders:
+                    folders[path.parent] = path.parent.resolve()
+                real = folders[path.parent] / path.name
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
-        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{real}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return f"sha256:{digest.hexdigest()}"
 
 
@@ -81,14 +91,16 @@ def cache_path(layout: Layout, variant: str = "plain") -> Path:
     return layout.root / CACHE_DIR / f"store-{variant}"
 
 
-_OPENED_FROM: weakref.WeakKeyDictionary[EmbeddedStore, Path] = weakref.WeakKeyDictionary()
-
-
-def _wrap(store: pyoxigraph.Store, directory: Path) -> EmbeddedStore:
+def _wrap(store: pyoxigraph.Store, path: Path | None = None) -> EmbeddedStore:
     wrapped = EmbeddedStore()
     wrapped._store = store
-    _OPENED_FROM[wrapped] = directory
+    wrapped.path = path
     return wrapped
+
+
+def _open(path: Path) -> EmbeddedStore:
+    """Open a cached store read-only: nothing of it is read into Python memory."""
+    return _wrap(pyoxigraph.Store.read_only(str(path / "db")), path / "db")
 
 
 def store_directory(store: EmbeddedStore) -> Path | None:
@@ -102,7 +114,7 @@ def store_directory(store: EmbeddedStore) -> Path | None:
     >>> store_directory(EmbeddedStore()) is None
     True
     """
-    return _OPENED_FROM.get(store)
+    return store.path
 
 
 def _current(path: Path, digest: str) -> bool:
@@ -123,17 +135,62 @@ def save_cache(data: LoadedData, path: Path, digest: str) -> None:
     :param path: the cache directory.
     :param digest: :func:`digest_files` of the sources it was made from.
     """
+
+    def fill(store: pyoxigraph.Store, _: Path) -> dict[tuple[str, str], str]:
+        store.bulk_extend(data.quads())
+        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
+                          for t in set(data.triples()))
+        return lexical_forms(t.object for t in data.triples()
+                             if isinstance(t.object, pyoxigraph.Literal))
+
+    _save(fill, path, digest)
+
+
+def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
+    """Load the project strictly straight into a new store at ``path`` (atomically).
+
+    The files go through :func:`ibmkg.store.load.load_project_into` in batches of
+    :data:`BATCH` files, written as N-Quads to a temporary file and bulk loaded at once;
+    the written forms of typed literals are read from the files
+    (:func:`ibmkg.store.lexical.file_lexical_forms`). No triple is held in Python.
+
+    :param layout: the project layout.
+    :param path: the cache directory.
+    :param digest: :func:`digest_files` of the sources.
+    :raises RdfSyntaxError: when a source file does not parse (nothing is written).
+    :raises InputError: when a check of the strict gate fails.
+    """
+    from ibmkg.graph_io import mapping_graph
+    from ibmkg.store.load import load_project_into
+
+    def fill(store: pyoxigraph.Store, workdir: Path) -> dict[tuple[str, str], str]:
+        # every batch to one N-Quads file beside the store, then one bulk load (pyoxigraph's
+        # bulk loader on disk is fastest on one large input)
+        quads = workdir / "quads.nq"  # inside the temporary directory: removed with it
+        try:
+            with quads.open("wb") as sink:
+                load_project_into(store, layout, batch=BATCH, sink=sink)
+            store.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
+        finally:
+            quads.unlink(missing_ok=True)
+        mappings = mapping_graph(layout)
+        extra = [t.object for t in (mappings.triples if mappings is not None else ())
+                 if isinstance(t.object, pyoxigraph.Literal)]
+        return file_lexical_forms([layout.ontology, *import_files(layout), *kg_files(layout)],
+                                  extra=extra)
+
+    _save(fill, path, digest)
+
+
+def _save(fill: Callable[[pyoxigraph.Store, Path], dict[tuple[str, str], str]], path: Path,
+          digest: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
     try:
         store = pyoxigraph.Store(str(tmp / "db"))
-        store.bulk_extend(data.quads())
-        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
-                          for t in set(data.triples()))
+        forms = fill(store, tmp)
         store.flush()
         del store
-        forms = lexical_forms(t.object for t in data.triples()
-                              if isinstance(t.object, pyoxigraph.Literal))
         (tmp / _LEXICAL).write_text(json.dumps(sorted([*key, form] for key, form in forms.items())),
                                     encoding="utf-8")
         (tmp / _MANIFEST).write_text(json.dumps({"format": _FORMAT, "digest": digest}),
@@ -163,20 +220,21 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
     digest = digest_files([*source_files(layout), *extra])
     if _current(path, digest):
         try:
-            return _wrap(pyoxigraph.Store.read_only(str(path / "db")), path / "db"), True
+            return _open(path), True
         except OSError:
             pass  # unreadable: rebuild it
     if build is None:
-        from ibmkg.graph_io import load_project
-
-        data = load_project(layout)
-    else:
-        data = build()
+        try:
+            save_project_cache(layout, path, digest)
+        except OSError:
+            return EmbeddedStore.from_project(layout), False
+        return _open(path), False
+    data = build()
     try:
         save_cache(data, path, digest)
     except OSError:
         return EmbeddedStore.from_data(data), False
-    return _wrap(pyoxigraph.Store.read_only(str(path / "db")), path / "db"), False
+    return _open(path), False
 
 
 def cached_lexical(layout: Layout, variant: str = "plain") -> dict[tuple[str, str], str] | None:

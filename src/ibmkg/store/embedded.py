@@ -16,6 +16,7 @@ stated in two files is there once), which is what queries see without ``GRAPH``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pyoxigraph
 
@@ -37,6 +38,8 @@ class EmbeddedStore(Store):
         #: Written forms of the literals the store normalises (see :mod:`ibmkg.store.lexical`);
         #: answers give them back. Empty unless :meth:`from_data` is asked to keep them.
         self.written_forms: WrittenForms = {}
+        #: the folder of the store on disk, when it is one (see :mod:`ibmkg.store.cache`).
+        self.path: Path | None = None
 
     @classmethod
     def from_data(cls, data: LoadedData, *, keep_written_forms: bool = False) -> EmbeddedStore:
@@ -73,14 +76,22 @@ class EmbeddedStore(Store):
     def from_project(cls, layout: Layout | None = None) -> EmbeddedStore:
         """Create a store with the whole project: ontology, imports, review, studies, mappings.
 
+        The files go through the strict gate straight into the store
+        (:func:`ibmkg.store.load.load_project_into`): the same graphs as
+        ``from_data(load_project(layout))``, without a Python object per triple.
+
         :param layout: the project layout (by default the project found from the current
             directory or ``$IBMKG_ROOT``).
         :returns: the store.
+        :raises RdfSyntaxError: on the first file that does not parse (file:line:column).
+        :raises InputError: when a check of the strict gate fails.
         """
-        from ibmkg.graph_io import load_project
         from ibmkg.paths import default_layout
+        from ibmkg.store.load import load_project_into
 
-        return cls.from_data(load_project(layout or default_layout()))
+        store = cls()
+        load_project_into(store._store, layout or default_layout())
+        return store
 
     @property
     def oxigraph(self) -> pyoxigraph.Store:

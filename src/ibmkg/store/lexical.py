@@ -12,11 +12,13 @@ names such values so that the build says so.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import pyoxigraph
 
 __all__ = [
-    "WrittenForms", "lexical_conflicts", "lexical_forms", "restore_literal", "restore_triple",
+    "WrittenForms", "file_lexical_forms", "lexical_conflicts", "lexical_forms",
+    "restore_literal", "restore_triple",
 ]
 
 #: ``(datatype, store form) -> written form``, as made by :func:`lexical_forms`.
@@ -121,3 +123,32 @@ def restore_triple(triple: pyoxigraph.Triple, forms: WrittenForms) -> pyoxigraph
     if not isinstance(obj, pyoxigraph.Literal) or not forms:
         return triple
     return pyoxigraph.Triple(triple.subject, triple.predicate, restore_literal(obj, forms))
+
+
+def file_lexical_forms(paths: Iterable[Path], *, extra: Iterable[pyoxigraph.Literal] = (),
+                       ) -> dict[tuple[str, str], str]:
+    """:func:`lexical_forms` of the typed literals of Turtle files, without holding their triples.
+
+    Each file is parsed by pyoxigraph and only its typed literals are kept (a set), so the
+    memory is that of the distinct literals, not of the graph. The files must have passed
+    the strict gate already.
+
+    :param paths: Turtle files.
+    :param extra: more literals of the same graph (e.g. the mappings').
+    :returns: ``(datatype, store form) -> written form`` where the two differ.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = pathlib.Path(d) / "a.ttl"
+    ...     _ = f.write_text("<urn:a> <urn:p> 2.0 , 3 , 'x' .")
+    ...     file_lexical_forms([f])
+    {('http://www.w3.org/2001/XMLSchema#decimal', '2'): '2.0'}
+    """
+    literals: set[pyoxigraph.Literal] = set(extra)
+    plain = (_XSD + "string", _LANG)
+    for path in paths:
+        for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            obj = quad.object
+            if type(obj) is pyoxigraph.Literal and obj.datatype.value not in plain:
+                literals.add(obj)
+    return lexical_forms(literals)
