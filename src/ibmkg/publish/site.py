@@ -268,6 +268,8 @@ def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any
                (layout.mappings, "mappings.sssom.tsv", "SSSOM mappings to external ontologies",
                 "text/tab-separated-values"),
                (layout.mappings_rdf, "mappings.ttl", "The SSSOM mappings as RDF", "text/turtle")]
+    sources.append((layout.root / "LICENSE-DATA", "LICENSE-DATA.txt",
+                    "The data licence: CC BY 4.0, its legal code in full", "text/plain"))
     sources += [(p, f"shapes/{p.name}", f"SHACL shapes: {p.stem}", "text/turtle")
                 for p in shape_files(layout)]
     for source, name, title, media in sources:
@@ -344,7 +346,9 @@ def _index_html(renderer: Renderer, index: ResourceIndex, store: Store, layout: 
         pictures={"map_alt": evidence.alt, "timeline_alt": line.alt},
         statements=statements, questions=questions, downloads=downloads,
         licence=facts.license, rights=facts.first(_REVIEW, f"{PREFIXES['dcterms']}rights"),
-        citation=facts.citation, creator=facts.creator, version=_version())
+        citation=facts.citation, creator=facts.creator, version=_version(),
+        licence_file=next((d.path for d in downloads if d.path.endswith("/LICENSE-DATA.txt")),
+                          None))
 
 
 _STATEMENTS: Final = """PREFIX ibmkg: <https://w3id.org/ibmkg/ontology/>
