@@ -19,8 +19,8 @@ from typing import Any, Final
 
 from ibmkg.store.base import Store
 
-__all__ = ["BASIS_MARKERS", "DIRECTION_COLOURS", "EVIDENCE_QUERY", "TIMELINE_QUERY", "Picture",
-           "evidence_map", "timeline"]
+__all__ = ["BASIS_MARKERS", "DIRECTION_COLOURS", "EVIDENCE_QUERY", "LABELLED_STUDIES",
+           "TIMELINE_QUERY", "Picture", "evidence_map", "timeline"]
 
 _PREFIXES = """PREFIX ibmkg: <https://w3id.org/ibmkg/ontology/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -57,6 +57,9 @@ _OTHER_COLOUR: Final = "#999999"
 #: Marker by basis label (first word); a finding without a basis is a diamond.
 BASIS_MARKERS: Final = {"objective": "o", "patient-reported": "^", "investigator": "s"}
 _OTHER_MARKER: Final = "D"
+#: Up to this many studies, each is labelled in the pictures and named in the alt text;
+#: beyond, the labels are per design (thousands of labels cannot be read, only drawn).
+LABELLED_STUDIES: Final = 60
 
 
 @dataclass(frozen=True)
@@ -120,23 +123,39 @@ def evidence_map(store: Store) -> Picture:
     for r in records:
         studies.setdefault(str(r["study"]), (str(r["designLabel"]), str(r["studyLabel"])))
     order = sorted(studies, key=lambda s: studies[s])
+    position = {study: i for i, study in enumerate(order)}
     domains = sorted({str(r["domainLabel"]) for r in records})
+    column_of = {domain: i for i, domain in enumerate(domains)}
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(2.5 + 0.55 * len(domains), 1.5 + 0.42 * len(order)))
     cells: defaultdict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    by_study: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
-        cells[(order.index(str(r["study"])), domains.index(str(r["domainLabel"])))].append(r)
+        cells[(position[str(r["study"])], column_of[str(r["domainLabel"])])].append(r)
+        by_study[str(r["study"])].append(r)
+    # One scatter call per colour and marker (matplotlib's cost is per call, not per mark).
+    marks: defaultdict[tuple[str, str], list[tuple[float, int, float]]] = defaultdict(list)
     for (row, column), items in sorted(cells.items()):
         for k, r in enumerate(items):
             offset = (k - (len(items) - 1) / 2) * 0.22
             basis = str(r["basisLabel"]) if r["basisLabel"] is not None else ""
-            axes.scatter([column + offset], [row],
-                         s=_size(int(r["patients"])),  # type: ignore[arg-type]
-                         c=DIRECTION_COLOURS.get(str(r["directionLabel"]), _OTHER_COLOUR),
-                         marker=BASIS_MARKERS.get(_first_word(basis), _OTHER_MARKER),
-                         edgecolors="black", linewidths=0.6, zorder=3)
+            key = (DIRECTION_COLOURS.get(str(r["directionLabel"]), _OTHER_COLOUR),
+                   BASIS_MARKERS.get(_first_word(basis), _OTHER_MARKER))
+            marks[key].append((column + offset, row, _size(int(str(r["patients"])))))
+    for (colour, marker), points in sorted(marks.items()):
+        axes.scatter([p[0] for p in points], [p[1] for p in points],
+                     s=[p[2] for p in points], c=colour, marker=marker,
+                     edgecolors="black", linewidths=0.6, zorder=3)
     axes.set_xticks(range(len(domains)), domains, rotation=40, ha="right")
-    axes.set_yticks(range(len(order)), [f"{studies[s][1]} ({studies[s][0]})" for s in order])
+    if len(order) <= LABELLED_STUDIES:
+        axes.set_yticks(range(len(order)),
+                        [f"{studies[s][1]} ({studies[s][0]})" for s in order])
+    else:  # one label per design, at the middle of its rows; the alt text names the rest
+        spans: dict[str, list[int]] = {}
+        for study in order:
+            spans.setdefault(studies[study][0], []).append(position[study])
+        axes.set_yticks([(rows[0] + rows[-1]) / 2 for rows in spans.values()],
+                        [f"{design} ({len(rows)} studies)" for design, rows in spans.items()])
     axes.set_xlim(-0.6, max(len(domains), 1) - 0.4)
     axes.set_ylim(max(len(order), 1) - 0.5, -0.5)
     axes.grid(True, color="#dddddd", zorder=0)
@@ -151,12 +170,20 @@ def evidence_map(store: Store) -> Picture:
     for r in records:
         by_direction[str(r["directionLabel"])] += 1
     counts = ", ".join(f"{n} {d}" for d, n in sorted(by_direction.items()))
-    alt = (f"Evidence map of {len({str(r['finding']) for r in records})} findings "
-           f"({len(records)} finding-domain pairs: {counts}) from {len(order)} studies, "
-           f"grouped by design, across {len(domains)} outcome domains: "
-           + "; ".join(f"{studies[s][1]} ({studies[s][0]}): " + ", ".join(
-               f"{r['domainLabel']} {r['directionLabel']}" for r in records
-               if str(r["study"]) == s) for s in order) + ".")
+    head = (f"Evidence map of {len({str(r['finding']) for r in records})} findings "
+            f"({len(records)} finding-domain pairs: {counts}) from {len(order)} studies, "
+            f"grouped by design, across {len(domains)} outcome domains")
+    if len(order) <= LABELLED_STUDIES:
+        alt = head + ": " + "; ".join(
+            f"{studies[s][1]} ({studies[s][0]}): " + ", ".join(
+                f"{r['domainLabel']} {r['directionLabel']}" for r in by_study[s])
+            for s in order) + "."
+    else:
+        per_design: defaultdict[str, int] = defaultdict(int)
+        for study in order:
+            per_design[studies[study][0]] += 1
+        alt = head + "; studies per design: " + ", ".join(
+            f"{design} {n}" for design, n in per_design.items()) + "."
     return Picture(_svg(figure, "Evidence map", alt), alt, len(records))
 
 
@@ -176,15 +203,18 @@ def timeline(store: Store) -> Picture:
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(9, 1.4 + 0.55 * max(len(designs), 1)))
     stacked: defaultdict[tuple[int, int], int] = defaultdict(int)
+    points: list[tuple[int, float, float]] = []
     for r in records:
         year, row = int(str(r["year"])[:4]), designs.index(str(r["designLabel"]))
         level = stacked[(year, row)]
         stacked[(year, row)] += 1
         y = row + 0.28 * level
-        axes.scatter([year], [y], s=_size(int(r["patients"])),  # type: ignore[arg-type]
-                     c="#009E73", edgecolors="black", linewidths=0.6, zorder=3)
-        axes.annotate(f"{r['studyLabel']} (n={r['patients']})", (year, y),
-                      textcoords="offset points", xytext=(8, 4), fontsize=8)
+        points.append((year, y, _size(int(str(r["patients"])))))
+        if len(records) <= LABELLED_STUDIES:
+            axes.annotate(f"{r['studyLabel']} (n={r['patients']})", (year, y),
+                          textcoords="offset points", xytext=(8, 4), fontsize=8)
+    axes.scatter([p[0] for p in points], [p[1] for p in points], s=[p[2] for p in points],
+                 c="#009E73", edgecolors="black", linewidths=0.6, zorder=3)
     years = [int(str(r["year"])[:4]) for r in records] or [2000]
     axes.set_xlim(min(years) - 1, max(years) + 6)
     axes.set_yticks(range(len(designs)), designs)
@@ -192,7 +222,14 @@ def timeline(store: Store) -> Picture:
     axes.set_xlabel("publication year")
     axes.grid(True, axis="x", color="#dddddd", zorder=0)
     axes.set_title("Timeline of the studies (marker area and n: patients)")
-    alt = (f"Timeline of {len(records)} studies from {min(years)} to {max(years)}: "
-           + "; ".join(f"{str(r['year'])[:4]} {r['studyLabel']}, {r['designLabel']}, "
-                       f"{r['patients']} patients" for r in records) + ".")
+    alt = f"Timeline of {len(records)} studies from {min(years)} to {max(years)}"
+    if len(records) <= LABELLED_STUDIES:
+        alt += ": " + "; ".join(f"{str(r['year'])[:4]} {r['studyLabel']}, {r['designLabel']}, "
+                                f"{r['patients']} patients" for r in records) + "."
+    else:
+        per_design: defaultdict[str, int] = defaultdict(int)
+        for r in records:
+            per_design[str(r["designLabel"])] += 1
+        alt += "; studies per design: " + ", ".join(
+            f"{design} {n}" for design, n in sorted(per_design.items())) + "."
     return Picture(_svg(figure, "Timeline", alt), alt, len(records))

@@ -18,6 +18,7 @@ import datetime
 import json
 import logging
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -36,8 +37,9 @@ from ibmkg.paths import Layout, shape_files
 from ibmkg.publish import conneg, jsonld, metadata, pictures
 from ibmkg.publish.pages import Renderer, relative, script_json
 from ibmkg.publish.resources import ResourceIndex, page_path
-from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
+from ibmkg.queries import INFERRED_GRAPH, StoredQuery, load_catalogue, run_query
 from ibmkg.store.base import IRI, Store
+from ibmkg.store.cache import CACHE_DIR
 from ibmkg.store.embedded import EmbeddedStore
 
 __all__ = ["SiteResult", "build_site", "build_step", "resource_files", "table_document",
@@ -203,7 +205,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
         from ibmkg.publish.ontodoc import OntologyDocsError, anchors, ontology_html
 
         try:
-            html = ontology_html(layout.ontology)
+            html = ontology_html(layout.ontology, cache_dir=layout.root / CACHE_DIR / "ontodoc")
         except OntologyDocsError as err:
             notes.append(f"ontology documentation skipped: {err}")
         else:
@@ -212,14 +214,17 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     renderer = Renderer(index, _COMMAND, {iri: script_json(doc)
                                           for iri, doc in documents.items()}, doc_anchors)
     resources = index.resources
-    for iri in resources:
-        path = page_path(iri)
-        assert path is not None
+    paths = [(iri, page_path(iri) or "") for iri in resources]
+    for folder in sorted({(tmp / path).parent for _, path in paths}):
+        folder.mkdir(parents=True, exist_ok=True)
+    for iri, path in paths:
         for ext, text in _rdf_texts(index.description(iri), documents.get(iri),
                                     f"the description of <{iri}>").items():
-            _write(tmp / (path + ext), text)
-        _write(tmp / (path + ".html"), renderer.resource(iri, doc_href=doc_href))
-    downloads = _downloads(layout, tmp, data, whole, store, site_url)
+            (tmp / (path + ext)).write_bytes(text.encode("utf-8"))
+        (tmp / (path + ".html")).write_bytes(
+            renderer.resource(iri, doc_href=doc_href).encode("utf-8"))
+    catalogue = load_catalogue(layout.queries) if layout.queries.is_dir() else {}
+    downloads = _downloads(layout, tmp, data, whole, catalogue, site_url)
     facts = metadata.DatasetFacts.from_triples(triples)
     void = metadata.void_triples(facts, downloads, version=_version(), modified=modified,
                                  sparql_endpoint=sparql_endpoint)
@@ -237,7 +242,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     _write(tmp / "evidence-map.svg", evidence.svg)
     _write(tmp / "timeline.svg", line.svg)
     schema = metadata.schema_org(facts, downloads, version=_version(), modified=modified)
-    _write(tmp / "index.html", _index_html(renderer, index, store, layout, facts, downloads,
+    _write(tmp / "index.html", _index_html(renderer, index, store, catalogue, facts, downloads,
                                            evidence, line, schema, len(resources)))
     _write(tmp / "table1.html", table_document(store, command=_COMMAND))
     files = sum(1 for p in tmp.rglob("*") if p.is_file())
@@ -249,7 +254,8 @@ def _write(path: Path, text: str) -> int:
 
 
 def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any],
-               store: Store, site_url: str | None) -> list[metadata.Download]:
+               catalogue: Mapping[str, StoredQuery], site_url: str | None,
+               ) -> list[metadata.Download]:
     """Write the download files and describe them."""
     folder = tmp / "downloads"
     context = layout.context if layout.context.is_file() else None
@@ -275,7 +281,6 @@ def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any
     for source, name, title, media in sources:
         if source.is_file():
             entries.append((name, title, media, source.read_bytes()))
-    catalogue = load_catalogue(layout.queries) if layout.queries.is_dir() else {}
     entries.append(("queries.ttl", "The stored queries as SPARQL examples (sh:SPARQLExecutable)",
                     "text/turtle", examples_turtle(catalogue.values())))
     for query in catalogue.values():
@@ -316,7 +321,8 @@ def _cell(renderer: Renderer, value: Any) -> str:
     return str(escape(str(value)))
 
 
-def _index_html(renderer: Renderer, index: ResourceIndex, store: Store, layout: Layout,
+def _index_html(renderer: Renderer, index: ResourceIndex, store: Store,
+                catalogue: Mapping[str, StoredQuery],
                 facts: metadata.DatasetFacts, downloads: list[metadata.Download],
                 evidence: pictures.Picture, line: pictures.Picture, schema: dict[str, Any],
                 pages: int) -> str:
@@ -330,7 +336,7 @@ def _index_html(renderer: Renderer, index: ResourceIndex, store: Store, layout: 
             cells[0] = f'<a href="{path}.html">{cells[0]}</a>'
         rows.append(cells)
     statements = _statements(renderer, store)
-    questions = _questions(renderer, store, layout)
+    questions = _questions(renderer, store, catalogue)
     findings = sum(1 for t in index.types.values() for c in t if c.endswith("Finding")
                    and c.startswith(_IBMKG))
     review = {"href": relative(f"{page_path(_REVIEW)}.html", "index"),
@@ -379,12 +385,11 @@ def _statements(renderer: Renderer, store: Store) -> list[dict[str, Any]]:
             for name, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 9))]
 
 
-def _questions(renderer: Renderer, store: Store, layout: Layout) -> list[dict[str, Any]]:
-    if not layout.queries.is_dir():
-        return []
+def _questions(renderer: Renderer, store: Store, catalogue: Mapping[str, StoredQuery],
+               ) -> list[dict[str, Any]]:
     has_inferred = INFERRED_GRAPH in store.graph_names()
     result = []
-    for query in load_catalogue(layout.queries).values():
+    for query in catalogue.values():
         if query.is_check:
             continue
         entry: dict[str, Any] = {"name": query.name, "summary": query.summary,
@@ -411,7 +416,8 @@ def table_document(store: Store, *, command: str = "ibmkg build") -> str:
     :param command: the command named in the note under the table.
     :returns: the HTML document.
 
-    >>> from ibmkg.store.embedded import EmbeddedStore
+    >>> from ibmkg.store.cache import CACHE_DIR
+from ibmkg.store.embedded import EmbeddedStore
     >>> page = table_document(EmbeddedStore())
     >>> page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     True
