@@ -416,8 +416,7 @@ def table_document(store: Store, *, command: str = "ibmkg build") -> str:
     :param command: the command named in the note under the table.
     :returns: the HTML document.
 
-    >>> from ibmkg.store.cache import CACHE_DIR
-from ibmkg.store.embedded import EmbeddedStore
+    >>> from ibmkg.store.embedded import EmbeddedStore
     >>> page = table_document(EmbeddedStore())
     >>> page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     True
