@@ -18,7 +18,7 @@ Spec: https://www.w3.org/TR/json-ld11-api/#compaction-algorithms
 >>> compact_nodes([{"@id": "http://ex/a", "@type": ["http://ex/Person"],
 ...                 "http://ex/name": [{"@value": "A"}],
 ...                 "http://ex/knows": [{"@id": "http://ex/b"}]}])
-{'@id': 'ex:a', '@type': 'ex:Person', 'name': 'A', 'knows': 'ex:b'}
+{'@id': 'ex:a', '@type': 'ex:Person', 'knows': 'ex:b', 'name': 'A'}
 """
 
 from __future__ import annotations
