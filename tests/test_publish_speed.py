@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,17 @@ def test_many_studies_get_one_label_per_design(monkeypatch: pytest.MonkeyPatch) 
     assert "(4 studies)" in evidence.svg or "(3 studies)" in evidence.svg
     line = pictures.timeline(store)
     assert "studies per design: " in line.alt and "Cherin" not in line.svg
+
+
+def test_pictures_are_cached_by_their_rows(tmp_path: Path) -> None:
+    from ibmkg.paths import default_layout
+
+    cache = tmp_path / "pictures"
+    store = EmbeddedStore.from_project(default_layout())
+    first = pictures.timeline(store, cache_dir=cache)
+    (saved,) = cache.glob("timeline-*.json")
+    assert pictures.timeline(store, cache_dir=cache) == first
+    saved.write_text(saved.read_text("utf-8").replace("Timeline of", "Cached timeline of"))
+    assert pictures.timeline(store, cache_dir=cache).alt.startswith("Cached timeline of")
+    assert pictures.timeline(EmbeddedStore(), cache_dir=cache).rows == 0  # other rows
+    assert len(list(cache.glob("timeline-*.json"))) == 2

@@ -12,11 +12,17 @@ in grey scale and without sight. This is the only module that imports matplotlib
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any, Final
 
+from ibmkg.graph_io import atomic_write
 from ibmkg.store.base import Store
 
 __all__ = ["BASIS_MARKERS", "DIRECTION_COLOURS", "EVIDENCE_QUERY", "LABELLED_STUDIES",
@@ -60,6 +66,8 @@ _OTHER_MARKER: Final = "D"
 #: Up to this many studies, each is labelled in the pictures and named in the alt text;
 #: beyond, the labels are per design (thousands of labels cannot be read, only drawn).
 LABELLED_STUDIES: Final = 60
+#: Bump when the drawing code changes (invalidates cached pictures).
+_FORMAT: Final = 2
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,42 @@ def _svg(figure: Any, title: str, alt: str) -> str:
     return buffer.getvalue()
 
 
+def _cached(name: str, records: list[dict[str, Any]], cache_dir: Path | None,
+            draw: Callable[[list[dict[str, Any]]], Picture]) -> Picture:
+    """Draw a picture, or read it back when the same rows were drawn before.
+
+    matplotlib costs about a second to import and draw; the pictures depend only on the
+    query's rows (and on this module and matplotlib), so they are kept in ``cache_dir`` under
+    a hash of those.
+    """
+    if cache_dir is None:
+        return draw(records)
+    digest = hashlib.sha256(f"{name}\0{_FORMAT}\0{_matplotlib_version()}\0".encode())
+    digest.update(json.dumps(records, sort_keys=True, default=str).encode("utf-8"))
+    path = cache_dir / f"{name}-{digest.hexdigest()[:32]}.json"
+    if path.is_file():
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+            return Picture(str(saved["svg"]), str(saved["alt"]), int(saved["rows"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged cache entry: draw again
+    picture = draw(records)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps({"svg": picture.svg, "alt": picture.alt,
+                                       "rows": picture.rows}))
+    except OSError:  # a read-only install: no cache, same picture
+        pass
+    return picture
+
+
+def _matplotlib_version() -> str:
+    try:
+        return version("matplotlib")
+    except PackageNotFoundError:
+        return "none"
+
+
 def _first_word(text: str) -> str:
     return text.split(" ", 1)[0].lower()
 
@@ -104,21 +148,25 @@ def _size(patients: int) -> float:
     return 30.0 + 6.0 * float(patients)
 
 
-def evidence_map(store: Store) -> Picture:
+def evidence_map(store: Store, *, cache_dir: Path | None = None) -> Picture:
     """Studies grouped by design (rows) against outcome domains (columns).
 
     Each mark is one finding: colour by direction, shape by basis, area by the study's
     patients.
 
     :param store: a store holding the ontology and the studies.
+    :param cache_dir: a folder to keep pictures in, keyed by the query's rows.
     :returns: the picture.
 
     >>> from ibmkg.store.embedded import EmbeddedStore
     >>> evidence_map(EmbeddedStore()).alt.startswith("Evidence map of 0 findings")
     True
     """
-    table = store.query(EVIDENCE_QUERY)
-    records = table.as_dicts()
+    records = store.query(EVIDENCE_QUERY).as_dicts()
+    return _cached("evidence-map", records, cache_dir, _draw_evidence_map)
+
+
+def _draw_evidence_map(records: list[dict[str, Any]]) -> Picture:
     studies: dict[str, tuple[str, str]] = {}
     for r in records:
         studies.setdefault(str(r["study"]), (str(r["designLabel"]), str(r["studyLabel"])))
@@ -187,10 +235,11 @@ def evidence_map(store: Store) -> Picture:
     return Picture(_svg(figure, "Evidence map", alt), alt, len(records))
 
 
-def timeline(store: Store) -> Picture:
+def timeline(store: Store, *, cache_dir: Path | None = None) -> Picture:
     """The studies by publication year and design, sized and labelled by patient count.
 
     :param store: a store holding the ontology and the studies.
+    :param cache_dir: a folder to keep pictures in, keyed by the query's rows.
     :returns: the picture.
 
     >>> from ibmkg.store.embedded import EmbeddedStore
@@ -199,6 +248,10 @@ def timeline(store: Store) -> Picture:
     (0, True)
     """
     records = store.query(TIMELINE_QUERY).as_dicts()
+    return _cached("timeline", records, cache_dir, _draw_timeline)
+
+
+def _draw_timeline(records: list[dict[str, Any]]) -> Picture:
     designs = sorted({str(r["designLabel"]) for r in records})
     plt = _pyplot()
     figure, axes = plt.subplots(figsize=(9, 1.4 + 0.55 * max(len(designs), 1)))

@@ -238,7 +238,9 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     _write(tmp / ".htaccess", conneg.htaccess())
     for asset in ("style.css", "favicon.svg"):
         shutil.copyfile(Path(__file__).with_name("templates") / asset, tmp / asset)
-    evidence, line = pictures.evidence_map(store), pictures.timeline(store)
+    cache = layout.root / CACHE_DIR / "pictures"
+    evidence = pictures.evidence_map(store, cache_dir=cache)
+    line = pictures.timeline(store, cache_dir=cache)
     _write(tmp / "evidence-map.svg", evidence.svg)
     _write(tmp / "timeline.svg", line.svg)
     schema = metadata.schema_org(facts, downloads, version=_version(), modified=modified)
