@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ibmkg.paths import Layout
 from ibmkg.publish import pictures
 from ibmkg.publish.pages import relative
 from ibmkg.sandbox import gate
@@ -63,3 +64,18 @@ def test_pictures_are_cached_by_their_rows(tmp_path: Path) -> None:
     assert pictures.timeline(store, cache_dir=cache).alt.startswith("Cached timeline of")
     assert pictures.timeline(EmbeddedStore(), cache_dir=cache).rows == 0  # other rows
     assert len(list(cache.glob("timeline-*.json"))) == 2
+
+
+def test_pages_written_by_two_processes_are_the_same_files(fixture_layout: Layout,
+                                                           tmp_path: Path) -> None:
+    from ibmkg.publish.site import build_site
+
+    one = build_site(fixture_layout, tmp_path / "one", ontology_docs=False,
+                     modified="2026-11-30", jobs=1)
+    two = build_site(fixture_layout, tmp_path / "two", ontology_docs=False,
+                     modified="2026-11-30", jobs=2)
+    assert two.pages == one.pages > 10 and two.warnings == one.warnings
+    files = sorted(p.relative_to(one.out) for p in one.out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two.out) for p in two.out.rglob("*") if p.is_file())
+    for name in files:
+        assert (one.out / name).read_bytes() == (two.out / name).read_bytes(), name

@@ -14,9 +14,12 @@ nor the reasoner runs here.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import json
 import logging
+import multiprocessing
+import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -52,6 +55,8 @@ _ONTOLOGY_DOC: Final = "ontology/doc.html"
 _REVIEW: Final = f"{PREFIXES['review']}fontanelli-2024"
 _IBMKG: Final = PREFIXES["ibmkg"]
 _EXTENSIONS: Final = (".html", *(v.extension for v in conneg.VARIANTS))
+#: From this many pages, :func:`build_site` writes them in parallel processes by default.
+_PARALLEL_PAGES: Final = 2000
 
 
 @dataclass
@@ -149,7 +154,7 @@ def _node_documents(triples: list[pyoxigraph.Triple], context: dict[str, Any],
 def build_site(layout: Layout, out: Path | None = None, *, store: Store | None = None,
                data: LoadedData | None = None, sparql_endpoint: str | None = None,
                ontology_docs: bool = True, modified: str | None = None,
-               site_url: str | None = None) -> SiteResult:
+               site_url: str | None = None, jobs: int | None = None) -> SiteResult:
     """Write the site of the project into ``out`` (``build/site`` by default), atomically.
 
     :param layout: the project layout.
@@ -162,6 +167,8 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     :param modified: the ``dcterms:modified`` date (today, UTC, by default).
     :param site_url: where the site will be hosted; ``downloads/w3id.htaccess`` then redirects
         the base IRI there (the rules to submit to w3id.org).
+    :param jobs: processes writing the pages (forked; ``None``: one per CPU from 2,000
+        pages on, else one).
     :returns: what was written.
     :raises RdfSyntaxError: when a source file does not parse (nothing is written).
     """
@@ -171,7 +178,7 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     with staging_dir(out) as tmp:
         result = write_site(layout, tmp, data=data, store=store,
                             sparql_endpoint=sparql_endpoint, ontology_docs=ontology_docs,
-                            modified=modified, site_url=site_url)
+                            modified=modified, site_url=site_url, jobs=jobs)
     result.out = out
     for line in result.warnings:
         log.warning("%s", line)
@@ -180,7 +187,8 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
 
 def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
                sparql_endpoint: str | None = None, ontology_docs: bool = True,
-               modified: str | None = None, site_url: str | None = None) -> SiteResult:
+               modified: str | None = None, site_url: str | None = None,
+               jobs: int | None = None) -> SiteResult:
     """Write the site into an empty folder (:func:`build_site` gives it a staging folder).
 
     :param layout: the project layout.
@@ -191,6 +199,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     :param ontology_docs: document the ontology with pyLODE.
     :param modified: the ``dcterms:modified`` date.
     :param site_url: where the site will be hosted (for ``downloads/w3id.htaccess``).
+    :param jobs: processes writing the pages (see :func:`build_site`).
     :returns: what was written.
     """
     modified = modified or datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -214,15 +223,8 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     renderer = Renderer(index, _COMMAND, {iri: script_json(doc)
                                           for iri, doc in documents.items()}, doc_anchors)
     resources = index.resources
-    paths = [(iri, page_path(iri) or "") for iri in resources]
-    for folder in sorted({(tmp / path).parent for _, path in paths}):
-        folder.mkdir(parents=True, exist_ok=True)
-    for iri, path in paths:
-        for ext, text in _rdf_texts(index.description(iri), documents.get(iri),
-                                    f"the description of <{iri}>").items():
-            (tmp / (path + ext)).write_bytes(text.encode("utf-8"))
-        (tmp / (path + ".html")).write_bytes(
-            renderer.resource(iri, doc_href=doc_href).encode("utf-8"))
+    _write_pages(_Pages(tmp, renderer, documents, doc_href,
+                        [(iri, page_path(iri) or "") for iri in resources]), jobs)
     catalogue = load_catalogue(layout.queries) if layout.queries.is_dir() else {}
     downloads = _downloads(layout, tmp, data, whole, catalogue, site_url)
     facts = metadata.DatasetFacts.from_triples(triples)
@@ -249,6 +251,60 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     _write(tmp / "table1.html", table_document(store, command=_COMMAND))
     files = sum(1 for p in tmp.rglob("*") if p.is_file())
     return SiteResult(tmp, len(resources), files, index.warnings(), notes)
+
+
+@dataclass
+class _Pages:
+    """The resource pages to write (shared with forked workers, never pickled)."""
+
+    tmp: Path
+    renderer: Renderer
+    documents: dict[str, dict[str, Any]]
+    doc_href: str | None
+    paths: list[tuple[str, str]]
+
+    def write(self, start: int, step: int) -> dict[str, set[str]]:
+        """Write every ``step``-th page from ``start``; return the warnings recorded."""
+        index = self.renderer.index
+        for iri, path in self.paths[start::step]:
+            for ext, text in _rdf_texts(index.description(iri), self.documents.get(iri),
+                                        f"the description of <{iri}>").items():
+                (self.tmp / (path + ext)).write_bytes(text.encode("utf-8"))
+            (self.tmp / (path + ".html")).write_bytes(
+                self.renderer.resource(iri, doc_href=self.doc_href).encode("utf-8"))
+        return index.problems
+
+
+_SHARED: list[_Pages] = []
+
+
+def _write_share(start: int, step: int) -> dict[str, set[str]]:
+    return _SHARED[0].write(start, step)
+
+
+def _write_pages(pages: _Pages, jobs: int | None) -> None:
+    """Write the pages, split over ``jobs`` forked processes for big sites.
+
+    :param pages: what to write.
+    :param jobs: worker processes; ``None``: one per CPU for 2,000 pages or more, else none.
+    """
+    for folder in sorted({(pages.tmp / path).parent for _, path in pages.paths}):
+        folder.mkdir(parents=True, exist_ok=True)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if len(pages.paths) >= _PARALLEL_PAGES else 1
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        pages.write(0, 1)
+        return
+    _SHARED[:] = [pages]  # forked workers inherit it: the index is never pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = [pool.submit(_write_share, k, jobs) for k in range(jobs)]
+            for future in futures:
+                for problem, nodes in future.result().items():
+                    pages.renderer.index.problems.setdefault(problem, set()).update(nodes)
+    finally:
+        _SHARED.clear()
 
 
 def _write(path: Path, text: str) -> int:
