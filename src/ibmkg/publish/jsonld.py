@@ -224,8 +224,9 @@ def reduce_context(context: Context, nodes: list[dict[str, Any]]) -> Context:
             used.add(value.split(":", 1)[0])
 
     visit(nodes)
+    positions, keywords = _layout(context)
     kept: Context = {}
-    pending = [name for name in context if name in used or name.startswith("@")]
+    pending = [name for name in used if name in positions] + keywords
     while pending:
         name = pending.pop()
         if name in kept or name not in context:
@@ -237,7 +238,22 @@ def reduce_context(context: Context, nodes: list[dict[str, Any]]) -> Context:
             if isinstance(definition, dict) else []
         for text in texts:
             pending.append(text.split(":", 1)[0])
-    return {name: kept[name] for name in context if name in kept}
+    return {name: kept[name] for name in sorted(kept, key=positions.__getitem__)}
+
+
+_LAYOUTS: dict[int, tuple[Context, dict[str, int], list[str]]] = {}
+
+
+def _layout(context: Context) -> tuple[dict[str, int], list[str]]:
+    """Each entry's position in a context, and its keywords (memoised per context object)."""
+    found = _LAYOUTS.get(id(context))
+    if found is None or found[0] is not context or len(found[1]) != len(context):
+        positions = {name: i for i, name in enumerate(context)}
+        found = (context, positions, [name for name in context if name.startswith("@")])
+        if len(_LAYOUTS) > 16:
+            _LAYOUTS.clear()
+        _LAYOUTS[id(context)] = found
+    return found[1], found[2]
 
 
 def expand_to_triples(document: Any) -> list[pyoxigraph.Triple]:

@@ -106,6 +106,11 @@ def curie(iri: str) -> str:
     >>> curie("http://example.org/x")
     '<http://example.org/x>'
     """
+    return _curie(iri)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _curie(iri: str) -> str:
     short = compress(iri)
     if not short.startswith("<"):
         return short
