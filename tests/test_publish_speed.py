@@ -68,12 +68,16 @@ def test_pictures_are_cached_by_their_rows(tmp_path: Path) -> None:
 
 def test_pages_written_by_two_processes_are_the_same_files(fixture_layout: Layout,
                                                            tmp_path: Path) -> None:
+    import shutil
+
     from ibmkg.publish.site import build_site
 
-    one = build_site(fixture_layout, tmp_path / "one", ontology_docs=False,
-                     modified="2026-11-30", jobs=1)
-    two = build_site(fixture_layout, tmp_path / "two", ontology_docs=False,
-                     modified="2026-11-30", jobs=2)
+    layout = Layout(tmp_path / "project")
+    shutil.copytree(fixture_layout.root, layout.root)
+    one = build_site(layout, tmp_path / "one", ontology_docs=False, modified="2026-11-30",
+                     jobs=1)
+    two = build_site(layout, tmp_path / "two", ontology_docs=False, modified="2026-11-30",
+                     jobs=2)
     assert two.pages == one.pages > 10 and two.warnings == one.warnings
     files = sorted(p.relative_to(one.out) for p in one.out.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two.out) for p in two.out.rglob("*") if p.is_file())
