@@ -105,7 +105,7 @@ def _run(label: str, studies: int | None, root: Path, cap: float) -> str:
     return (f"| {label} | {studies or 10} | {figures['triples']:,} | {figures['pages']:,} | "
             f"{figures['files']:,} | {figures['site']:.1f} | {figures['load']:.1f} | "
             f"{wall:.1f} | {cpu:.1f} | peak {figures['peak_mb']:.0f} MB"
-            + (f", page workers {figures['workers_mb']:.0f} MB each at most"
+            + (f", child processes {figures['workers_mb']:.0f} MB at most"
                if figures["workers_mb"] > 0 else "") + " |")
 
 
@@ -131,10 +131,10 @@ def main() -> None:
     foot = ["", "`site s`: `build_site()` alone (one pass over the graph, JSON-LD compaction, "
             "every page and its four RDF files, index, pictures, VoID/DCAT, pyLODE); "
             "`load s`: reading the project; `process s`: the whole fresh process (wall); "
-            "`process CPU s`: its user + system CPU time and its page workers' (from 2,000 "
-            "pages the pages are written by one forked process per CPU), which a loaded "
-            "machine does not inflate much. The second letter run reuses the pyLODE page and "
-            "the pictures cached by the first in `.ibmkg/`.", ""]
+            "`process CPU s`: its user + system CPU time and its child processes' (page "
+            "workers from 2,000 pages on, one forked process per CPU; query workers), which "
+            "a loaded machine does not inflate much. The second letter run reuses the pyLODE "
+            "page and the pictures cached by the first in `.ibmkg/`.", ""]
     rows: list[str] = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for label, size in [("letter (kg/)", None), *(("synthetic", n) for n in args.sizes)]:
