@@ -51,7 +51,7 @@ NOTE: Final = ("<p style=\"background:#fff4d6;padding:.5rem 1rem\">pyLODE 3.4.1 
                "class axiom itself, in OWL Manchester syntax, under <a href=\"#class-axioms\">"
                "Class definitions</a> and in each class's entry.</p>")
 #: Bump when the page ibmkg makes from pyLODE's output changes (invalidates the disk cache).
-_CACHE_FORMAT: Final = 2
+_CACHE_FORMAT: Final = 3
 
 
 class OntologyDocsError(IbmkgError):
@@ -207,4 +207,5 @@ def with_class_axioms(html: str, axioms: ClassAxioms) -> str:
                "<p>The anonymous class axioms of the ontology, in OWL 2 Manchester syntax "
                "(written by ibmkg; pyLODE 3.4.1 cannot render them).</p><dl>"
                + "".join(entries) + "</dl></div>")
-    return html.replace("<body>", "<body>\n" + NOTE + "\n" + section, 1)
+    anchor = '<div id="content">' if '<div id="content">' in html else "<body>"
+    return html.replace(anchor, anchor + "\n" + NOTE + "\n" + section, 1)
