@@ -13,6 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 DATA = ("ontology", "shapes", "kg", "queries")
+FILES = ("LICENSE-DATA",)  # the data's licence travels with the data (the site's download)
 
 
 class BuildWithData(build_py):
@@ -28,6 +29,9 @@ class BuildWithData(build_py):
                 shutil.rmtree(target / name, ignore_errors=True)
                 shutil.copytree(source, target / name,
                                 ignore=shutil.ignore_patterns("*.pyc", "__pycache__"))
+        for name in FILES:
+            if (here / name).is_file():
+                shutil.copyfile(here / name, target / name)
 
 
 setup(cmdclass={"build_py": BuildWithData})

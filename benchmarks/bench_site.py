@@ -47,14 +47,15 @@ def worker(root: Path) -> None:
     result = build_site(layout, root / "build" / "site", data=data, modified="2026-11-30")
     done = time.perf_counter()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"triples": len(set(data.triples())), "pages": result.pages,
                       "files": result.files, "load": loaded - started,
-                      "site": done - loaded, "peak_mb": peak}))
+                      "site": done - loaded, "peak_mb": peak, "workers_mb": workers}))
 
 
 def _project(target: Path, studies: int | None, seed: int) -> Path:
     """A throw-away project: the real ontology, shapes and queries, real or synthetic kg/."""
-    for name in ("ontology", "shapes", "queries", "pyproject.toml"):
+    for name in ("ontology", "shapes", "queries", "pyproject.toml", "LICENSE-DATA"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name)
@@ -75,27 +76,37 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(label: str, studies: int | None, seed: int, cap: float) -> str:
-    """One run in a fresh process; the Markdown table line."""
+def measure(label: str, studies: int | None, seed: int, cap: float, runs: int = 1) -> list[str]:
+    """Runs in fresh processes on one project (the second with the caches the first made)."""
     with tempfile.TemporaryDirectory(prefix="ibmkg-bench-site-") as tmp:
         root = _project(Path(tmp) / "project", studies, seed)
-        env = {**os.environ, "IBMKG_ROOT": str(root)}
-        cpu = _cpu()
-        started = time.perf_counter()
-        try:
-            done = subprocess.run([sys.executable, __file__, "--worker", str(root)], env=env,
-                                  capture_output=True, text=True, timeout=cap, check=False)
-        except subprocess.TimeoutExpired:
-            return f"| {label} | {studies or 10} | | | | > {cap:.0f} | | | | stopped at the cap |"
-        wall = time.perf_counter() - started
-        if done.returncode != 0:
-            return f"| {label} | {studies or 10} | | | | | | | | failed: " \
-                   f"{done.stderr.strip().splitlines()[-1][:80]} |"
-        cpu = _cpu() - cpu
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-        return (f"| {label} | {studies or 10} | {figures['triples']:,} | {figures['pages']:,} | "
-                f"{figures['files']:,} | {figures['site']:.1f} | {figures['load']:.1f} | "
-                f"{wall:.1f} | {cpu:.1f} | peak {figures['peak_mb']:.0f} MB |")
+        lines = [_run(label, studies, root, cap)]
+        for _ in range(runs - 1):
+            lines.append(_run(label + ", cached pyLODE and pictures", studies, root, cap))
+        return lines
+
+
+def _run(label: str, studies: int | None, root: Path, cap: float) -> str:
+    """One run in a fresh process; the Markdown table line."""
+    env = {**os.environ, "IBMKG_ROOT": str(root)}
+    cpu = _cpu()
+    started = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, __file__, "--worker", str(root)], env=env,
+                              capture_output=True, text=True, timeout=cap, check=False)
+    except subprocess.TimeoutExpired:
+        return f"| {label} | {studies or 10} | | | | > {cap:.0f} | | | | stopped at the cap |"
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        return f"| {label} | {studies or 10} | | | | | | | | failed: " \
+               f"{done.stderr.strip().splitlines()[-1][:80]} |"
+    cpu = _cpu() - cpu
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return (f"| {label} | {studies or 10} | {figures['triples']:,} | {figures['pages']:,} | "
+            f"{figures['files']:,} | {figures['site']:.1f} | {figures['load']:.1f} | "
+            f"{wall:.1f} | {cpu:.1f} | peak {figures['peak_mb']:.0f} MB"
+            + (f", child processes {figures['workers_mb']:.0f} MB at most"
+               if figures["workers_mb"] > 0 else "") + " |")
 
 
 def main() -> None:
@@ -103,7 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
-    parser.add_argument("--cap", type=float, default=1800.0, help="seconds allowed per run")
+    parser.add_argument("--cap", type=float, default=3600.0, help="seconds allowed per run")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "site.md")
     args = parser.parse_args()
@@ -120,14 +131,19 @@ def main() -> None:
     foot = ["", "`site s`: `build_site()` alone (one pass over the graph, JSON-LD compaction, "
             "every page and its four RDF files, index, pictures, VoID/DCAT, pyLODE); "
             "`load s`: reading the project; `process s`: the whole fresh process (wall); "
-            "`process CPU s`: its user + system CPU time, which a loaded machine does not "
-            "inflate.", ""]
+            "`process CPU s`: its user + system CPU time and its child processes' (page "
+            "workers from 2,000 pages on, one forked process per CPU; query workers), which "
+            "a loaded machine does not inflate much. The second letter run reuses the pyLODE "
+            "page and the pictures cached by the first in `.ibmkg/`.", ""]
     rows: list[str] = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for label, size in [("letter (kg/)", None), *(("synthetic", n) for n in args.sizes)]:
-        rows.append(measure(label, size, args.seed, args.cap))
-        args.out.write_text("\n".join([*head, *rows, *foot]), encoding="utf-8")
-        print(rows[-1], flush=True)
+        for line in measure(label, size, args.seed, args.cap, runs=2 if size is None else 1):
+            rows.append(line)
+            args.out.write_text("\n".join([*head, *rows, *foot]), encoding="utf-8")
+            print(line, flush=True)
+    foot[-1:] = [f"Load average {os.getloadavg()[0]:.1f} at the end.", ""]
+    args.out.write_text("\n".join([*head, *rows, *foot]), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,16 @@ def test_the_python_api_uses_the_packaged_data(installed: Path, tmp_path: Path) 
     assert result.stdout.strip() == "3"
 
 
+def test_the_wheel_carries_the_data_licence(installed: Path, project_layout: Layout) -> None:
+    licence = (project_layout.root / "LICENSE-DATA").read_bytes()
+    site_packages = installed.parent / "lib"
+    packaged = list(site_packages.glob("python*/site-packages/ibmkg/_data/LICENSE-DATA"))
+    metadata = list(site_packages.glob("python*/site-packages/ibmkg-*.dist-info/licenses/"
+                                       "LICENSE-DATA"))
+    assert len(packaged) == 1 and packaged[0].read_bytes() == licence
+    assert len(metadata) == 1 and metadata[0].read_bytes() == licence
+
+
 def test_a_checkout_still_wins(installed: Path, project_layout: Layout) -> None:
     env = {k: v for k, v in os.environ.items() if k != "IBMKG_ROOT"}
     code = "from ibmkg import default_layout; print(default_layout().root)"

@@ -26,10 +26,12 @@ _pass = click.make_pass_decorator(Context)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port for --serve.")
 @click.option("--no-build", is_flag=True, help="With --serve: serve OUTDIR as it is.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes writing the pages [default: one per CPU from 2,000 pages on].")
 @_pass
 def site(ctx: Context, outdir: Path | None, sparql_endpoint: str | None,
          site_url: str | None, no_ontology_docs: bool, serve_it: bool, port: int,
-         no_build: bool) -> None:
+         no_build: bool, jobs: int | None) -> None:
     """Write the static site (default: build/site): a page and four RDF files per resource.
 
     The new site replaces the old one only when complete. With --serve, it is then served
@@ -46,7 +48,7 @@ def site(ctx: Context, outdir: Path | None, sparql_endpoint: str | None,
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s",
                             stream=sys.stderr)
         result = build_site(layout, out, sparql_endpoint=sparql_endpoint,
-                            ontology_docs=not no_ontology_docs, site_url=site_url)
+                            ontology_docs=not no_ontology_docs, site_url=site_url, jobs=jobs)
         click.echo(result.summary())
         click.echo(f"written   {layout.relative(out).as_posix()}/")
     if serve_it:

@@ -12,8 +12,8 @@ by Jinja2's autoescaping; the only raw HTML is what this module builds with :fun
 
 from __future__ import annotations
 
+import functools
 import json
-import posixpath
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -48,8 +48,25 @@ def relative(target: str, current: str) -> str:
     'a/finding-1.html'
     >>> relative("index.html", "ontology/index")
     '../index.html'
+    >>> relative("study/b.html", "study/a/finding-1")
+    '../b.html'
     """
-    return posixpath.relpath(target, posixpath.dirname(current) or ".")
+    return _relative(target, current.rpartition("/")[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, folder: str) -> str:
+    """``posixpath.relpath(target, folder)`` for clean site paths (no ``.``, ``..``, ``//``)."""
+    if not folder:
+        return target
+    here = folder.split("/")
+    there = target.split("/")
+    common = 0
+    for a, b in zip(here, there[:-1], strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
 @dataclass

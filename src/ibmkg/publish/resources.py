@@ -24,6 +24,7 @@ IRI itself; each such node is logged once as a warning.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import defaultdict
@@ -80,6 +81,11 @@ def page_path(iri: str) -> str | None:
     >>> page_path("http://purl.obolibrary.org/obo/HP_0002015") is None
     True
     """
+    return _page_path(iri)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _page_path(iri: str) -> str | None:
     if not iri.startswith(BASE):
         return None
     rest = iri[len(BASE):]
@@ -100,6 +106,11 @@ def curie(iri: str) -> str:
     >>> curie("http://example.org/x")
     '<http://example.org/x>'
     """
+    return _curie(iri)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _curie(iri: str) -> str:
     short = compress(iri)
     if not short.startswith("<"):
         return short

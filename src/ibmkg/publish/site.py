@@ -14,10 +14,14 @@ nor the reasoner runs here.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import json
 import logging
+import multiprocessing
+import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -36,8 +40,9 @@ from ibmkg.paths import Layout, shape_files
 from ibmkg.publish import conneg, jsonld, metadata, pictures
 from ibmkg.publish.pages import Renderer, relative, script_json
 from ibmkg.publish.resources import ResourceIndex, page_path
-from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
+from ibmkg.queries import INFERRED_GRAPH, StoredQuery, load_catalogue, run_query
 from ibmkg.store.base import IRI, Store
+from ibmkg.store.cache import CACHE_DIR
 from ibmkg.store.embedded import EmbeddedStore
 
 __all__ = ["SiteResult", "build_site", "build_step", "resource_files", "table_document",
@@ -50,6 +55,8 @@ _ONTOLOGY_DOC: Final = "ontology/doc.html"
 _REVIEW: Final = f"{PREFIXES['review']}fontanelli-2024"
 _IBMKG: Final = PREFIXES["ibmkg"]
 _EXTENSIONS: Final = (".html", *(v.extension for v in conneg.VARIANTS))
+#: From this many pages, :func:`build_site` writes them in parallel processes by default.
+_PARALLEL_PAGES: Final = 2000
 
 
 @dataclass
@@ -147,7 +154,7 @@ def _node_documents(triples: list[pyoxigraph.Triple], context: dict[str, Any],
 def build_site(layout: Layout, out: Path | None = None, *, store: Store | None = None,
                data: LoadedData | None = None, sparql_endpoint: str | None = None,
                ontology_docs: bool = True, modified: str | None = None,
-               site_url: str | None = None) -> SiteResult:
+               site_url: str | None = None, jobs: int | None = None) -> SiteResult:
     """Write the site of the project into ``out`` (``build/site`` by default), atomically.
 
     :param layout: the project layout.
@@ -160,6 +167,8 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     :param modified: the ``dcterms:modified`` date (today, UTC, by default).
     :param site_url: where the site will be hosted; ``downloads/w3id.htaccess`` then redirects
         the base IRI there (the rules to submit to w3id.org).
+    :param jobs: processes writing the pages (forked; ``None``: one per CPU from 2,000
+        pages on, else one).
     :returns: what was written.
     :raises RdfSyntaxError: when a source file does not parse (nothing is written).
     """
@@ -169,7 +178,7 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
     with staging_dir(out) as tmp:
         result = write_site(layout, tmp, data=data, store=store,
                             sparql_endpoint=sparql_endpoint, ontology_docs=ontology_docs,
-                            modified=modified, site_url=site_url)
+                            modified=modified, site_url=site_url, jobs=jobs)
     result.out = out
     for line in result.warnings:
         log.warning("%s", line)
@@ -178,7 +187,8 @@ def build_site(layout: Layout, out: Path | None = None, *, store: Store | None =
 
 def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
                sparql_endpoint: str | None = None, ontology_docs: bool = True,
-               modified: str | None = None, site_url: str | None = None) -> SiteResult:
+               modified: str | None = None, site_url: str | None = None,
+               jobs: int | None = None) -> SiteResult:
     """Write the site into an empty folder (:func:`build_site` gives it a staging folder).
 
     :param layout: the project layout.
@@ -189,6 +199,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     :param ontology_docs: document the ontology with pyLODE.
     :param modified: the ``dcterms:modified`` date.
     :param site_url: where the site will be hosted (for ``downloads/w3id.htaccess``).
+    :param jobs: processes writing the pages (see :func:`build_site`).
     :returns: what was written.
     """
     modified = modified or datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -203,7 +214,7 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
         from ibmkg.publish.ontodoc import OntologyDocsError, anchors, ontology_html
 
         try:
-            html = ontology_html(layout.ontology)
+            html = ontology_html(layout.ontology, cache_dir=layout.root / CACHE_DIR / "ontodoc")
         except OntologyDocsError as err:
             notes.append(f"ontology documentation skipped: {err}")
         else:
@@ -212,14 +223,10 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     renderer = Renderer(index, _COMMAND, {iri: script_json(doc)
                                           for iri, doc in documents.items()}, doc_anchors)
     resources = index.resources
-    for iri in resources:
-        path = page_path(iri)
-        assert path is not None
-        for ext, text in _rdf_texts(index.description(iri), documents.get(iri),
-                                    f"the description of <{iri}>").items():
-            _write(tmp / (path + ext), text)
-        _write(tmp / (path + ".html"), renderer.resource(iri, doc_href=doc_href))
-    downloads = _downloads(layout, tmp, data, whole, store, site_url)
+    _write_pages(_Pages(tmp, renderer, documents, doc_href,
+                        [(iri, page_path(iri) or "") for iri in resources]), jobs)
+    catalogue = load_catalogue(layout.queries) if layout.queries.is_dir() else {}
+    downloads = _downloads(layout, tmp, data, whole, catalogue, site_url)
     facts = metadata.DatasetFacts.from_triples(triples)
     void = metadata.void_triples(facts, downloads, version=_version(), modified=modified,
                                  sparql_endpoint=sparql_endpoint)
@@ -233,15 +240,71 @@ def write_site(layout: Layout, tmp: Path, *, data: LoadedData, store: Store,
     _write(tmp / ".htaccess", conneg.htaccess())
     for asset in ("style.css", "favicon.svg"):
         shutil.copyfile(Path(__file__).with_name("templates") / asset, tmp / asset)
-    evidence, line = pictures.evidence_map(store), pictures.timeline(store)
+    cache = layout.root / CACHE_DIR / "pictures"
+    evidence = pictures.evidence_map(store, cache_dir=cache)
+    line = pictures.timeline(store, cache_dir=cache)
     _write(tmp / "evidence-map.svg", evidence.svg)
     _write(tmp / "timeline.svg", line.svg)
     schema = metadata.schema_org(facts, downloads, version=_version(), modified=modified)
-    _write(tmp / "index.html", _index_html(renderer, index, store, layout, facts, downloads,
+    _write(tmp / "index.html", _index_html(renderer, index, store, catalogue, facts, downloads,
                                            evidence, line, schema, len(resources)))
     _write(tmp / "table1.html", table_document(store, command=_COMMAND))
-    files = sum(1 for p in tmp.rglob("*") if p.is_file())
+    files = sum(len(names) for _, _, names in os.walk(tmp))
     return SiteResult(tmp, len(resources), files, index.warnings(), notes)
+
+
+@dataclass
+class _Pages:
+    """The resource pages to write (shared with forked workers, never pickled)."""
+
+    tmp: Path
+    renderer: Renderer
+    documents: dict[str, dict[str, Any]]
+    doc_href: str | None
+    paths: list[tuple[str, str]]
+
+    def write(self, start: int, step: int) -> dict[str, set[str]]:
+        """Write every ``step``-th page from ``start``; return the warnings recorded."""
+        index = self.renderer.index
+        for iri, path in self.paths[start::step]:
+            for ext, text in _rdf_texts(index.description(iri), self.documents.get(iri),
+                                        f"the description of <{iri}>").items():
+                (self.tmp / (path + ext)).write_bytes(text.encode("utf-8"))
+            (self.tmp / (path + ".html")).write_bytes(
+                self.renderer.resource(iri, doc_href=self.doc_href).encode("utf-8"))
+        return index.problems
+
+
+_SHARED: list[_Pages] = []
+
+
+def _write_share(start: int, step: int) -> dict[str, set[str]]:
+    return _SHARED[0].write(start, step)
+
+
+def _write_pages(pages: _Pages, jobs: int | None) -> None:
+    """Write the pages, split over ``jobs`` forked processes for big sites.
+
+    :param pages: what to write.
+    :param jobs: worker processes; ``None``: one per CPU for 2,000 pages or more, else none.
+    """
+    for folder in sorted({(pages.tmp / path).parent for _, path in pages.paths}):
+        folder.mkdir(parents=True, exist_ok=True)
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, 8) if len(pages.paths) >= _PARALLEL_PAGES else 1
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        pages.write(0, 1)
+        return
+    _SHARED[:] = [pages]  # forked workers inherit it: the index is never pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            futures = [pool.submit(_write_share, k, jobs) for k in range(jobs)]
+            for future in futures:
+                for problem, nodes in future.result().items():
+                    pages.renderer.index.problems.setdefault(problem, set()).update(nodes)
+    finally:
+        _SHARED.clear()
 
 
 def _write(path: Path, text: str) -> int:
@@ -249,7 +312,8 @@ def _write(path: Path, text: str) -> int:
 
 
 def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any],
-               store: Store, site_url: str | None) -> list[metadata.Download]:
+               catalogue: Mapping[str, StoredQuery], site_url: str | None,
+               ) -> list[metadata.Download]:
     """Write the download files and describe them."""
     folder = tmp / "downloads"
     context = layout.context if layout.context.is_file() else None
@@ -268,12 +332,13 @@ def _downloads(layout: Layout, tmp: Path, data: LoadedData, whole: dict[str, Any
                (layout.mappings, "mappings.sssom.tsv", "SSSOM mappings to external ontologies",
                 "text/tab-separated-values"),
                (layout.mappings_rdf, "mappings.ttl", "The SSSOM mappings as RDF", "text/turtle")]
+    sources.append((layout.root / "LICENSE-DATA", "LICENSE-DATA.txt",
+                    "The data licence: CC BY 4.0, its legal code in full", "text/plain"))
     sources += [(p, f"shapes/{p.name}", f"SHACL shapes: {p.stem}", "text/turtle")
                 for p in shape_files(layout)]
     for source, name, title, media in sources:
         if source.is_file():
             entries.append((name, title, media, source.read_bytes()))
-    catalogue = load_catalogue(layout.queries) if layout.queries.is_dir() else {}
     entries.append(("queries.ttl", "The stored queries as SPARQL examples (sh:SPARQLExecutable)",
                     "text/turtle", examples_turtle(catalogue.values())))
     for query in catalogue.values():
@@ -314,7 +379,8 @@ def _cell(renderer: Renderer, value: Any) -> str:
     return str(escape(str(value)))
 
 
-def _index_html(renderer: Renderer, index: ResourceIndex, store: Store, layout: Layout,
+def _index_html(renderer: Renderer, index: ResourceIndex, store: Store,
+                catalogue: Mapping[str, StoredQuery],
                 facts: metadata.DatasetFacts, downloads: list[metadata.Download],
                 evidence: pictures.Picture, line: pictures.Picture, schema: dict[str, Any],
                 pages: int) -> str:
@@ -328,7 +394,7 @@ def _index_html(renderer: Renderer, index: ResourceIndex, store: Store, layout: 
             cells[0] = f'<a href="{path}.html">{cells[0]}</a>'
         rows.append(cells)
     statements = _statements(renderer, store)
-    questions = _questions(renderer, store, layout)
+    questions = _questions(renderer, store, catalogue)
     findings = sum(1 for t in index.types.values() for c in t if c.endswith("Finding")
                    and c.startswith(_IBMKG))
     review = {"href": relative(f"{page_path(_REVIEW)}.html", "index"),
@@ -344,7 +410,9 @@ def _index_html(renderer: Renderer, index: ResourceIndex, store: Store, layout: 
         pictures={"map_alt": evidence.alt, "timeline_alt": line.alt},
         statements=statements, questions=questions, downloads=downloads,
         licence=facts.license, rights=facts.first(_REVIEW, f"{PREFIXES['dcterms']}rights"),
-        citation=facts.citation, creator=facts.creator, version=_version())
+        citation=facts.citation, creator=facts.creator, version=_version(),
+        licence_file=next((d.path for d in downloads if d.path.endswith("/LICENSE-DATA.txt")),
+                          None))
 
 
 _STATEMENTS: Final = """PREFIX ibmkg: <https://w3id.org/ibmkg/ontology/>
@@ -375,12 +443,11 @@ def _statements(renderer: Renderer, store: Store) -> list[dict[str, Any]]:
             for name, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 9))]
 
 
-def _questions(renderer: Renderer, store: Store, layout: Layout) -> list[dict[str, Any]]:
-    if not layout.queries.is_dir():
-        return []
+def _questions(renderer: Renderer, store: Store, catalogue: Mapping[str, StoredQuery],
+               ) -> list[dict[str, Any]]:
     has_inferred = INFERRED_GRAPH in store.graph_names()
     result = []
-    for query in load_catalogue(layout.queries).values():
+    for query in catalogue.values():
         if query.is_check:
             continue
         entry: dict[str, Any] = {"name": query.name, "summary": query.summary,

@@ -95,7 +95,6 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-@functools.lru_cache(maxsize=512)
 def inspect_query(text: str, *, allow_service: bool = False, source: str = "<query>",
                   line_offset: int = 0, max_depth: int = MAX_DEPTH) -> QueryInfo:
     """Parse a query and refuse anything that could reach the network or the disk.
@@ -106,7 +105,8 @@ def inspect_query(text: str, *, allow_service: bool = False, source: str = "<que
     :param source: the file name for error messages.
     :param line_offset: lines before ``text`` in its file, so errors name the file's line.
     :param max_depth: the deepest bracket nesting accepted.
-    :returns: the query's form and columns (cached: the same text is parsed once).
+    :returns: the query's form and columns (cached by text: the same text is parsed once,
+        whatever ``source`` names it).
     :raises UnsafeQueryError: for SERVICE, LOAD, FROM, updates or extension functions.
     :raises QuerySyntaxError: when the text does not parse or nests too deeply.
 
@@ -117,6 +117,24 @@ def inspect_query(text: str, *, allow_service: bool = False, source: str = "<que
     ...
     ibmkg.errors.UnsafeQueryError: the query names a dataset (FROM or FROM NAMED), ...
     """
+    try:
+        return _inspect_text(text, allow_service, max_depth)
+    except (UnsafeQueryError, QuerySyntaxError):
+        if source == "<query>" and line_offset == 0:
+            raise
+    # Refused: inspect again to name the file and its line in the message.
+    return _inspect(text, allow_service=allow_service, source=source, line_offset=line_offset,
+                    max_depth=max_depth)
+
+
+@functools.lru_cache(maxsize=512)
+def _inspect_text(text: str, allow_service: bool, max_depth: int) -> QueryInfo:
+    return _inspect(text, allow_service=allow_service, source="<query>", line_offset=0,
+                    max_depth=max_depth)
+
+
+def _inspect(text: str, *, allow_service: bool, source: str, line_offset: int,
+             max_depth: int) -> QueryInfo:
     depth = nesting_depth(text)
     if depth > max_depth:
         raise QuerySyntaxError(source, 0, 0, f"brackets nest {depth} deep, more than the "
