@@ -66,17 +66,19 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
     shapes, shapes_index = load_shapes(files, display=[layout.relative(p).as_posix()
                                                        for p in files])
     refuse_broken_shapes(shapes, shapes_index)
-    if paths:
-        data, shown = load_in_context(layout, list(paths))
-    else:
-        data, shown = load_project(layout), []
     from ibmkg.progress import terminal_progress
 
+    progress = terminal_progress()
+    with progress.step("loading"):
+        if paths:
+            data, shown = load_in_context(layout, list(paths))
+        else:
+            data, shown = load_project(layout), []
     # Only the data checks are run: parsing the other stored queries would cost ~1 s.
     checks_dir = layout.queries / "checks"
     checks = [load_query(p, name=f"checks/{p.stem}")
               for p in sorted(checks_dir.glob("*.rq"))] if checks_dir.is_dir() else []
-    with terminal_progress().step("validating"):
+    with progress.step("validating"):
         report = validate_project(data, shapes, checks,
                                   inference=inference, engine=ValidationEngine(engine))
     if shown:
