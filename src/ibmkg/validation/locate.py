@@ -311,6 +311,8 @@ def _iri(kind: str, value: str, prefixes: dict[str, str], base: str) -> str | No
     if kind == "pname":
         prefix, _, local = value.partition(":")
         if prefix in prefixes:
+            if "\\" not in local:  # the common case: no escape to undo
+                return prefixes[prefix] + local
             return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
     return None
 
