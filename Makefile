@@ -56,7 +56,10 @@ test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixtu
 bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
 	$(BIN)/python benchmarks/bench_validation.py
 
-.PHONY: bench-validation-large bench-reasoning
+.PHONY: bench-validation-large bench-reasoning profile-validation
+profile-validation: $(STAMP) ## Time each step, shape and SPARQL constraint of ibmkg validate at 1k and 10k studies (~5 min); writes benchmarks/results/validation-profile.md
+	$(BIN)/python benchmarks/profile_validation.py --sizes 1000 10000
+
 bench-validation-large: $(STAMP) ## compiled vs Jena SHACL at 10,000 studies, one run (~10 min idle); writes benchmarks/results/validation-10k.md with the load average
 	$(BIN)/python benchmarks/bench_validation.py --sizes 10000 --runs 1 --engines compiled jena --budget 1500 --name validation-10k.md
 
