@@ -60,6 +60,7 @@ class Cell:
 
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process
     over_budget: bool = False
     over_runs: int = 0  # timed runs that went over budget after others had finished
     error: str | None = None
@@ -75,6 +76,8 @@ class Cell:
         if not self.seconds:
             return "over budget" if self.over_budget else "not run"
         text = f"{statistics.median(self.seconds):.2f} s, {max(self.peak_mb):.0f} MB"
+        if self.cpu:
+            text += f" (CPU {statistics.median(self.cpu):.1f} s)"
         if self.over_runs:
             text += f" (median of {len(self.seconds)}; {self.over_runs} run(s) over budget)"
         return text
@@ -98,8 +101,9 @@ def jena_classpath(java_dir: Path, work: Path) -> str | None:
 
 
 def timed(command: list[str], budget: float, stdout: Path | None = None,
-          ) -> tuple[float, float, int] | None:
-    """Run a process; return (seconds, peak MB, exit code), or None when over budget."""
+          ) -> tuple[float, float, int, float] | None:
+    """Run a process; return (seconds, peak MB, exit code, CPU seconds), or None when over
+    budget."""
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -116,7 +120,8 @@ def timed(command: list[str], budget: float, stdout: Path | None = None,
     elapsed = time.perf_counter() - start
     if stdout:
         out.close()  # type: ignore[union-attr]
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime)
 
 
 def prepare(size: int, work: Path, seed: int) -> tuple[Path, Path, Path]:
@@ -263,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         cell.seconds.append(run[0])
                         cell.peak_mb.append(run[1])
+                        cell.cpu.append(run[3])
                     last = f"{run[0]:.2f} s, {run[1]:.0f} MB" if run else "over budget"
                     print(f"{size:>6} {engine:<8} run {last}; so far {cell.text()}",
                           file=sys.stderr, flush=True)
@@ -330,7 +336,8 @@ def markdown(table: dict[int, dict[str, Cell]], agree: dict[int, bool],
         "",
         f"Whole processes on SYNTHETIC studies (seed {args.seed}) with the ontology, imports "
         f"and review, against `shapes/`; median of {args.runs} interleaved run(s), peak "
-        "resident memory of the process. Budgets: pySHACL "
+        "resident memory of the process and its CPU time (user + system; Jena uses several "
+        "threads, so its CPU time can exceed its wall time). Budgets: pySHACL "
         f"{args.pyshacl_budget:.0f} s, others {args.budget:.0f} s per process.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python "
