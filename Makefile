@@ -59,6 +59,16 @@ test-engines: $(STAMP) ## Compiled SHACL engine vs pySHACL on every broken fixtu
 bench-validation: $(STAMP) ## compiled vs pySHACL vs Jena SHACL at 100/1k/10k studies; writes benchmarks/results/validation.md
 	$(BIN)/python benchmarks/bench_validation.py
 
+.PHONY: bench-validation-large bench-reasoning profile-validation
+profile-validation: $(STAMP) ## Time each step, shape and SPARQL constraint of ibmkg validate at 1k and 10k studies (~5 min); writes benchmarks/results/validation-profile.md
+	$(BIN)/python benchmarks/profile_validation.py --sizes 1000 10000
+
+bench-validation-large: $(STAMP) ## compiled vs Jena SHACL at 10,000 studies, one run (~10 min idle); writes benchmarks/results/validation-10k.md with the load average
+	$(BIN)/python benchmarks/bench_validation.py --sizes 10000 --runs 1 --engines compiled jena --budget 1500 --name validation-10k.md
+
+bench-reasoning: $(STAMP) ## ibmkg reason (fast) on the letter and 100/1k/10k studies, HermiT up to 1k (~15 min); writes benchmarks/results/reasoning.md
+	$(BIN)/python benchmarks/bench_reasoning.py --sizes 100 1000 10000 --hermit-sizes 100 1000
+
 validation-report: $(STAMP) ## Validate every mutant of the mutation test (~10 s, compiled engine); rewrite the table in docs/validation.md
 	$(BIN)/python -m tests.mutations --write docs/validation.md
 

@@ -10,7 +10,10 @@ SYNTHETIC DATA) validated together with the project's ontology, imports and revi
   SHACL from Debian's ``libapache-jena-java``) on the same triples and shapes.
 
 Runs are interleaved (each round runs every engine once per size) and the median wall time
-and the peak resident memory of each process are reported. An engine that exceeds its budget
+and the peak resident memory of each process are reported. The ibmkg engines write their JSON
+report and Jena its report graph to files in every run, so the first timed run is also the one
+whose results are compared (no separate untimed run). The load average before and after, the
+exact commands and every run's time are written with the table. An engine that exceeds its budget
 at one size is reported "over budget" there and not run at larger sizes. At each size where
 both ibmkg engines ran, their JSON reports are compared (same results, yes or no).
 
@@ -57,6 +60,7 @@ class Cell:
 
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process
     over_budget: bool = False
     over_runs: int = 0  # timed runs that went over budget after others had finished
     error: str | None = None
@@ -72,6 +76,8 @@ class Cell:
         if not self.seconds:
             return "over budget" if self.over_budget else "not run"
         text = f"{statistics.median(self.seconds):.2f} s, {max(self.peak_mb):.0f} MB"
+        if self.cpu:
+            text += f" (CPU {statistics.median(self.cpu):.1f} s)"
         if self.over_runs:
             text += f" (median of {len(self.seconds)}; {self.over_runs} run(s) over budget)"
         return text
@@ -95,8 +101,9 @@ def jena_classpath(java_dir: Path, work: Path) -> str | None:
 
 
 def timed(command: list[str], budget: float, stdout: Path | None = None,
-          ) -> tuple[float, float, int] | None:
-    """Run a process; return (seconds, peak MB, exit code), or None when over budget."""
+          ) -> tuple[float, float, int, float] | None:
+    """Run a process; return (seconds, peak MB, exit code, CPU seconds), or None when over
+    budget."""
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -113,7 +120,8 @@ def timed(command: list[str], budget: float, stdout: Path | None = None,
     elapsed = time.perf_counter() - start
     if stdout:
         out.close()  # type: ignore[union-attr]
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime)
 
 
 def prepare(size: int, work: Path, seed: int) -> tuple[Path, Path, Path]:
@@ -211,11 +219,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="engines to run (the others are reported as not run)")
     parser.add_argument("--java-dir", type=Path, default=Path("/usr/share/java"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--name", default="validation.md",
+                        help="file name of the results under --out (the plot beside it)")
     args = parser.parse_args(argv)
     ibmkg = str(Path(sys.executable).parent / "ibmkg")
     table: dict[int, dict[str, Cell]] = {n: {e: Cell() for e in ENGINES} for n in args.sizes}
     agree: dict[int, bool] = {}
     agree_jena: dict[int, bool] = {}
+    shown_commands: dict[int, dict[str, str]] = {}
+    load_before = _load()
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     with tempfile.TemporaryDirectory(prefix="ibmkg-bench-") as tmp:
         work = Path(tmp)
         classpath = jena_classpath(args.java_dir, work) if shutil.which("java") else None
@@ -223,10 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes:
             data_file, merged, shapes = prepare(size, work, args.seed)
             commands = {
-                "compiled": [ibmkg, "validate", "--engine", "compiled", str(review),
-                             str(data_file)],
-                "pyshacl": [ibmkg, "validate", "--engine", "pyshacl", str(review),
-                            str(data_file)],
+                "compiled": [ibmkg, "validate", "--format", "json", "--engine", "compiled",
+                             str(review), str(data_file)],
+                "pyshacl": [ibmkg, "validate", "--format", "json", "--engine", "pyshacl",
+                            str(review), str(data_file)],
                 "jena": ["java", "-cp", classpath or "", "shacl.shacl", "validate",
                          "--shapes", str(shapes), "--data", str(merged)],
             }
@@ -234,35 +247,18 @@ def main(argv: list[str] | None = None) -> int:
                 table[size]["jena"].error = "Java or Debian's Jena jars not found"
             for engine in set(ENGINES) - set(args.engines):
                 table[size][engine].error = "not run (--engines)"
-            for engine in ("compiled", "pyshacl"):  # one untimed run each: the JSON reports
-                if _skipped(table, size, engine) or table[size][engine].error:
-                    continue
-                budget = args.pyshacl_budget if engine == "pyshacl" else args.budget
-                run = timed([ibmkg, "validate", "--format", "json", *commands[engine][2:]],
-                            budget, work / f"{engine}-{size}.json")
-                if run is None:
-                    table[size][engine].over_budget = True
-                elif run[2] not in (0, 1):
-                    table[size][engine].error = f"exit code {run[2]}"
-            if all(not table[size][e].over_budget and not table[size][e].error
-                   for e in ("compiled", "pyshacl")):
-                agree[size] = same_results(work / f"compiled-{size}.json",
-                                           work / f"pyshacl-{size}.json")
-            if classpath is not None and not table[size]["compiled"].error and \
-                    not table[size]["jena"].error:
-                report = work / f"jena-{size}.ttl"
-                run = timed(commands["jena"], args.budget, report)
-                if run is None:
-                    table[size]["jena"].over_budget = True
-                else:
-                    agree_jena[size] = same_as_jena(work / f"compiled-{size}.json", report)
-            for _ in range(args.runs):
+            outputs = {"compiled": work / f"compiled-{size}.json",
+                        "pyshacl": work / f"pyshacl-{size}.json",
+                        "jena": work / f"jena-{size}.ttl"}
+            shown_commands[size] = {e: _shown(c, work, ibmkg, classpath)
+                                    for e, c in commands.items()}
+            for round_number in range(args.runs):
                 for engine in ENGINES:
                     cell = table[size][engine]
                     if cell.over_budget or cell.error or _skipped(table, size, engine):
                         continue
                     budget = args.pyshacl_budget if engine == "pyshacl" else args.budget
-                    run = timed(commands[engine], budget)
+                    run = timed(commands[engine], budget, outputs[engine])
                     if run is None and cell.seconds:
                         cell.over_runs += 1
                     elif run is None:
@@ -272,13 +268,23 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         cell.seconds.append(run[0])
                         cell.peak_mb.append(run[1])
+                        cell.cpu.append(run[3])
                     last = f"{run[0]:.2f} s, {run[1]:.0f} MB" if run else "over budget"
                     print(f"{size:>6} {engine:<8} run {last}; so far {cell.text()}",
                           file=sys.stderr, flush=True)
+                if round_number == 0:  # compare the first round's reports
+                    done = {e for e in ENGINES if table[size][e].seconds}
+                    if {"compiled", "pyshacl"} <= done:
+                        agree[size] = same_results(outputs["compiled"], outputs["pyshacl"])
+                    if {"compiled", "jena"} <= done:
+                        agree_jena[size] = same_as_jena(outputs["compiled"], outputs["jena"])
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "validation.md").write_text(markdown(table, agree, agree_jena, args),
-                                            encoding="utf-8")
-    plot(table, args.out / "validation.png")
+    conditions: dict[str, object] = {
+        "started": started, "load_before": load_before, "load_after": _load(),
+        "argv": " ".join(sys.argv[1:]) or "(defaults)", "commands": shown_commands}
+    (args.out / args.name).write_text(markdown(table, agree, agree_jena, args, conditions),
+                                      encoding="utf-8")
+    plot(table, args.out / Path(args.name).with_suffix(".png"))
     return 0
 
 
@@ -296,8 +302,33 @@ def _skipped(table: dict[int, dict[str, Cell]], size: int, engine: str) -> bool:
     return False
 
 
+def _shown(command: list[str], work: Path, ibmkg: str, classpath: str | None) -> str:
+    """A command as the results show it: no path of this machine, ``$WORK`` for the temp dir."""
+    words = []
+    for word in command:
+        if word == ibmkg:
+            word = "ibmkg"
+        elif classpath and word == classpath:
+            word = "$JENA_CLASSPATH"
+        elif word.startswith(str(work)):
+            word = "$WORK" + word[len(str(work)):]
+        elif word.startswith(str(ROOT)):
+            word = word[len(str(ROOT)) + 1:]
+        words.append(word)
+    return " ".join(words)
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine may be shared)."""
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def markdown(table: dict[int, dict[str, Cell]], agree: dict[int, bool],
-             agree_jena: dict[int, bool], args: argparse.Namespace) -> str:
+             agree_jena: dict[int, bool], args: argparse.Namespace,
+             conditions: dict[str, object]) -> str:
     lines = [
         "# SHACL validation: compiled engine, pySHACL and Apache Jena SHACL",
         "",
@@ -305,12 +336,20 @@ def markdown(table: dict[int, dict[str, Cell]], agree: dict[int, bool],
         "",
         f"Whole processes on SYNTHETIC studies (seed {args.seed}) with the ontology, imports "
         f"and review, against `shapes/`; median of {args.runs} interleaved run(s), peak "
-        "resident memory of the process. Budgets: pySHACL "
+        "resident memory of the process and its CPU time (user + system; Jena uses several "
+        "threads, so its CPU time can exceed its wall time). Budgets: pySHACL "
         f"{args.pyshacl_budget:.0f} s, others {args.budget:.0f} s per process.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
-        f"measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"started {conditions['started']}, finished "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        f"Load average (1, 5, 15 min) {conditions['load_before']} at the start and "
+        f"{conditions['load_after']} at the end, on {os.cpu_count()} CPU(s): above the CPU "
+        "count, processes waited for a CPU and wall times are longer than on an idle machine.",
+        "",
+        f"Run as `python benchmarks/bench_validation.py {conditions['argv']}`.",
         "",
         "| studies | compiled | pySHACL | Jena SHACL | compiled / Jena | same results as "
         "pySHACL | same results as Jena |",
@@ -330,7 +369,22 @@ def markdown(table: dict[int, dict[str, Cell]], agree: dict[int, bool],
               "project's SPARQL data checks under `queries/checks/` are ibmkg's own).",
               "", "Jena reads the same triples (merged N-Triples, written beforehand) and the "
               "same shapes, with `prov:` declared through `sh:declare` in its copy (Jena "
-              "refuses an undeclared prefix in a SPARQL constraint).", ""]
+              "refuses an undeclared prefix in a SPARQL constraint).", "",
+              "Each run, in seconds (in the order run):", ""]
+    for size, cells in table.items():
+        for engine, cell in cells.items():
+            if cell.seconds:
+                runs = ", ".join(f"{x:.2f}" for x in cell.seconds)
+                lines.append(f"- {size:,} studies, {engine}: {runs}")
+    lines += ["", "Commands (`$WORK`: the run's temporary folder; `$JENA_CLASSPATH`: Debian's "
+              "Jena jars, see `jena_classpath`):", ""]
+    commands = conditions["commands"]
+    assert isinstance(commands, dict)
+    for size, by_engine in commands.items():
+        for engine, command in by_engine.items():
+            if table[size][engine].seconds:
+                lines.append(f"- {size:,} {engine}: `{command}`")
+    lines.append("")
     return "\n".join(lines)
 
 

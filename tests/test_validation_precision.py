@@ -198,6 +198,21 @@ def test_cli_at_most_50_mistakes_rest_in_a_file(fixture_layout: Layout, tmp_path
     assert sum(line.startswith("Violation ") for line in full.read_text().splitlines()) == 60
 
 
+def test_cli_full_report_without_a_build_folder(fixture_layout: Layout, tmp_path: Path) -> None:
+    """The default report file is build/validation-full.txt: a fresh clone has no build/
+    (was an internal error, exit 3)."""
+    root = tmp_path / "project"
+    shutil.copytree(fixture_layout.root, root, ignore=shutil.ignore_patterns("build"))
+    study = root / "kg" / "studies" / "fixture-alpha-2001.ttl"
+    text = study.read_text(encoding="utf-8")
+    study.write_text(text.replace("    ibmkg:weight", "    ibmkg:madeUp1 1 ;\n"
+                                  "    ibmkg:madeUp2 2 ;\n    ibmkg:weight", 1), encoding="utf-8")
+    code, output = run(root, "validate", "--max-lines", "1")
+    assert code == 1
+    assert output.splitlines()[-1].endswith("build/validation-full.txt")
+    assert (root / "build" / "validation-full.txt").read_text().count("Violation ") == 2
+
+
 def test_cli_validates_one_study_in_its_project(layout: Layout) -> None:
     """The README's example: a correct study file is clean on its own (was 2 violations)."""
     code, output = run(layout.root, "validate", WALTER)

@@ -51,7 +51,7 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
     """
     from ibmkg.graph_io import atomic_write, load_project
     from ibmkg.paths import display_path, shape_files
-    from ibmkg.queries import load_catalogue
+    from ibmkg.queries import load_query
     from ibmkg.validation import (
         format_report,
         load_shapes,
@@ -66,14 +66,20 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
     shapes, shapes_index = load_shapes(files, display=[layout.relative(p).as_posix()
                                                        for p in files])
     refuse_broken_shapes(shapes, shapes_index)
-    if paths:
-        data, shown = load_in_context(layout, list(paths))
-    else:
-        data, shown = load_project(layout), []
     from ibmkg.progress import terminal_progress
 
-    with terminal_progress().step("validating"):
-        report = validate_project(data, shapes, load_catalogue(layout.queries).values(),
+    progress = terminal_progress()
+    with progress.step("loading"):
+        if paths:
+            data, shown = load_in_context(layout, list(paths))
+        else:
+            data, shown = load_project(layout), []
+    # Only the data checks are run: parsing the other stored queries would cost ~1 s.
+    checks_dir = layout.queries / "checks"
+    checks = [load_query(p, name=f"checks/{p.stem}")
+              for p in sorted(checks_dir.glob("*.rq"))] if checks_dir.is_dir() else []
+    with progress.step("validating"):
+        report = validate_project(data, shapes, checks,
                                   inference=inference, engine=ValidationEngine(engine))
     if shown:
         report = only_in(report, shown)
@@ -83,6 +89,7 @@ def validate(ctx: Context, paths: tuple[Path, ...], fmt: str, strict: bool, infe
     chosen = ReportFormat(fmt)
     if chosen is ReportFormat.TEXT and len(report.mistakes()) > max_lines:
         target = report_file or layout.build / "validation-full.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no build/
         atomic_write(target, format_report(report, chosen) + "\n")
         click.echo(format_report(report, chosen, max_lines=max_lines))
         click.echo(f"full report: {display_path(target)}", err=True)

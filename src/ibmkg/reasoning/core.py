@@ -486,8 +486,10 @@ def reason(ontology: Path, data: Sequence[Path], *, engine: Engine = Engine.AUTO
                             f"using {chosen.value}")
     if chosen is Engine.FAST:
         notes.append(f"engine fast: the ontology's axioms compiled into rules; closed world "
-                     f"on hasFinding for {len(studies)} studies; class satisfiability is "
-                     f"checked by HermiT only (--engine hermit)")
+                     f"on hasFinding for {len(studies)} studies; consistency checked "
+                     f"(disjoint classes, functional and inverse-functional properties, "
+                     f"owl:Nothing); class satisfiability is checked by HermiT only "
+                     f"(--engine hermit)")
     elif chosen is Engine.HERMIT:
         notes.append(f"closed world: added 'hasFinding only {{…}}' closure axioms for "
                      f"{len(studies)} studies before reasoning")

@@ -418,23 +418,28 @@ class _State:
     def add_fact(self, subject: Key, prop: str, obj: Key) -> None:
         props = self.facts[subject]
         literal = isinstance(obj, Lit)
+        rules = self.rules
         for q in self._props.get(prop) or self.props_above(prop):
             values = props[q]
             if obj in values:
                 continue
             values.add(obj)
             self.touched.add(subject)
-            if literal:
-                for cls in self.rules.domains.get(q, ()):
+            domains = rules.domains.get(q)
+            if domains:
+                for cls in domains:
                     self.add_type(subject, cls)
+            if literal:
                 continue
             self.incoming[obj].add(subject)
-            for cls in self.rules.domains.get(q, ()):
-                self.add_type(subject, cls)
-            for cls in self.rules.ranges.get(q, ()):
-                self.add_type(obj, cls)
-            for inverse in self.rules.inverses.get(q, ()):
-                self.add_fact(obj, inverse, subject)
+            ranges = rules.ranges.get(q)
+            if ranges:
+                for cls in ranges:
+                    self.add_type(obj, cls)
+            inverses = rules.inverses.get(q)
+            if inverses:
+                for inverse in inverses:
+                    self.add_fact(obj, inverse, subject)
 
     # --- entailment tests ---------------------------------------------------------------
 
@@ -589,9 +594,20 @@ def classify(rules: Rules, data: Sequence[Triple], clashes: list[Clash]) -> dict
     """
     state = _State(rules, _studies(rules, data))
     for t in [*rules.abox, *data]:
-        if isinstance(t.subject, Triple) or isinstance(t.object, Triple):
+        subject, obj = t.subject, t.object
+        if type(subject) is NamedNode:  # the common cases first: one type test each
+            s: Key = subject.value
+        elif isinstance(subject, Triple):
             continue
-        s, p, o = _key(t.subject), t.predicate.value, _key(t.object)
+        else:
+            s = _key(subject)
+        if type(obj) is NamedNode:
+            o: Key = obj.value
+        elif isinstance(obj, Triple):
+            continue
+        else:
+            o = _key(obj)
+        p = t.predicate.value
         if p.startswith(_OWL) and p not in (_OWL + "differentFrom",):
             raise UnsupportedAxiomError(f"the data uses {p}, which the fast classifier does "
                                         "not compile")

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from ibmkg.namespaces import PREFIXES
@@ -41,24 +41,46 @@ _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'"
 
 @dataclass(frozen=True)
 class Statement:
-    """One triple as written: its terms and where its predicate and object start.
+    """One triple as written: its terms and where its subject, predicate and object start.
+
+    Positions are kept as character offsets and turned into lines and columns only when
+    asked for (a large file has millions of statements and few results).
 
     :param subject: the subject IRI (``None`` inside blank-node property lists).
     :param predicate: the predicate IRI.
     :param object_key: ``("iri", IRI)`` or ``("literal", lexical form)``, or ``("other", "")``.
     :param datatype: the literal's datatype IRI as written (``None`` for IRIs and plain strings).
-    :param subject_at: where the subject is written.
-    :param predicate_at: where the predicate is written.
-    :param object_at: where the object is written.
+    :param file: the file, as shown to users.
+    :param offsets: where the subject, the predicate and the object start in the text.
+    :param line_starts: the offset at which each line of the text starts.
     """
 
     subject: str | None
     predicate: str
     object_key: tuple[str, str]
     datatype: str | None
-    subject_at: Location
-    predicate_at: Location
-    object_at: Location
+    file: str
+    offsets: tuple[int, int, int]
+    line_starts: Sequence[int] = field(repr=False, compare=False)
+
+    def _at(self, offset: int) -> Location:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return Location(self.file, line, offset - self.line_starts[line - 1] + 1)
+
+    @property
+    def subject_at(self) -> Location:
+        """Where the subject is written (of the enclosing ``[`` in a property list)."""
+        return self._at(self.offsets[0])
+
+    @property
+    def predicate_at(self) -> Location:
+        """Where the predicate is written."""
+        return self._at(self.offsets[1])
+
+    @property
+    def object_at(self) -> Location:
+        """Where the object is written."""
+        return self._at(self.offsets[2])
 
 
 class Locator:
@@ -83,10 +105,14 @@ class Locator:
         if self._by_pair is None:
             self._by_pair = {}
             for file, text in self._index.texts.items():
+                last: tuple[str | None, int] = (None, -1)
                 for st in scan_statements(file, text):
                     if st.subject is not None:
-                        where = st.subject_at
-                        self._subjects.setdefault((st.subject, where.file, where.line), where)
+                        if (st.subject, st.offsets[0]) != last:  # once per subject written
+                            last = (st.subject, st.offsets[0])
+                            where = st.subject_at
+                            self._subjects.setdefault((st.subject, where.file, where.line),
+                                                      where)
                         self._by_pair.setdefault((st.subject, st.predicate), []).append(st)
                         if st.object_key[0] == "iri":
                             self._by_object.setdefault((st.object_key[1], st.predicate),
@@ -197,10 +223,6 @@ def scan_statements(file: str, text: str) -> Iterator[Statement]:
     """
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
-    def at(offset: int) -> Location:
-        line = bisect.bisect_right(line_starts, offset)
-        return Location(file, line, offset - line_starts[line - 1] + 1)
-
     tokens = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)
               if m.lastgroup not in ("ws", "comment")]
     prefixes: dict[str, str] = {}
@@ -208,9 +230,9 @@ def scan_statements(file: str, text: str) -> Iterator[Statement]:
     # one frame per open "[": [subject, subject_at, predicate, predicate_at]
     frames: list[list[object]] = []
     subject: str | None = None
-    subject_at = Location(file, 0)
+    subject_at = 0
     predicate: str | None = None
-    predicate_at = Location(file, 0)
+    predicate_at = 0
     state = "subject"
     i = 0
     while i < len(tokens):
@@ -228,10 +250,10 @@ def scan_statements(file: str, text: str) -> Iterator[Statement]:
             continue
         if value == "[":
             if state == "object" and predicate is not None:
-                yield Statement(subject, predicate, ("other", ""), None, subject_at,
-                                predicate_at, at(offset))
+                yield Statement(subject, predicate, ("other", ""), None, file,
+                                (subject_at, predicate_at, offset), line_starts)
             frames.append([subject, subject_at, predicate, predicate_at, state])
-            subject, subject_at, state = None, at(offset), "predicate"
+            subject, subject_at, state = None, offset, "predicate"
             i += 1
             continue
         if value == "]":
@@ -250,8 +272,8 @@ def scan_statements(file: str, text: str) -> Iterator[Statement]:
                     break
                 j += 1
             if state == "object" and predicate is not None:
-                yield Statement(subject, predicate, ("other", ""), None, subject_at,
-                                predicate_at, at(offset))
+                yield Statement(subject, predicate, ("other", ""), None, file,
+                                (subject_at, predicate_at, offset), line_starts)
             state = "after-object" if state == "object" else "predicate"
             i = j + 1
             continue
@@ -266,19 +288,19 @@ def scan_statements(file: str, text: str) -> Iterator[Statement]:
             continue
         if state == "subject":
             subject = _iri(kind, value, prefixes, base)
-            subject_at = at(offset)
+            subject_at = offset
             state = "predicate"
             i += 1
         elif state == "predicate":
             predicate = _RDF_TYPE if value == "a" else _iri(kind, value, prefixes, base)
-            predicate_at = at(offset)
+            predicate_at = offset
             state = "object"
             i += 1
         elif state == "object":
             key, datatype, i = _object(tokens, i, prefixes, base)
             if predicate is not None:
-                yield Statement(subject, predicate, key, datatype, subject_at, predicate_at,
-                                at(offset))
+                yield Statement(subject, predicate, key, datatype, file,
+                                (subject_at, predicate_at, offset), line_starts)
             state = "after-object"
         else:
             i += 1
@@ -311,6 +333,8 @@ def _iri(kind: str, value: str, prefixes: dict[str, str], base: str) -> str | No
     if kind == "pname":
         prefix, _, local = value.partition(":")
         if prefix in prefixes:
+            if "\\" not in local:  # the common case: no escape to undo
+                return prefixes[prefix] + local
             return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
     return None
 

@@ -149,16 +149,23 @@ def unknown_terms(triples: Iterable[pyoxigraph.Triple], vocab: Vocabulary,
     [('madeUp', 'property')]
     """
     found = []
+    unknown: dict[str, bool] = {}  # IRI -> undeclared term of a closed namespace
+
+    def bad(iri: str) -> bool:
+        answer = unknown.get(iri)
+        if answer is None:
+            answer = unknown[iri] = closed(iri) and not vocab.known(iri)
+        return answer
+
     for t in triples:
-        if closed(t.predicate.value) and not vocab.known(t.predicate.value):
-            found.append((t, t.predicate.value, Role.PROPERTY))
+        predicate = t.predicate.value
+        if bad(predicate):
+            found.append((t, predicate, Role.PROPERTY))
         obj = t.object
-        if isinstance(obj, pyoxigraph.NamedNode) and closed(obj.value) \
-                and not vocab.known(obj.value):
-            role = Role.CLASS if t.predicate.value == _RDF_TYPE else Role.VALUE
+        if isinstance(obj, pyoxigraph.NamedNode) and bad(obj.value):
+            role = Role.CLASS if predicate == _RDF_TYPE else Role.VALUE
             found.append((t, obj.value, role))
         subject = t.subject
-        if isinstance(subject, pyoxigraph.NamedNode) and closed(subject.value) \
-                and not vocab.known(subject.value):
+        if isinstance(subject, pyoxigraph.NamedNode) and bad(subject.value):
             found.append((t, subject.value, Role.VALUE))
     return found
