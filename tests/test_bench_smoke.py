@@ -29,7 +29,8 @@ def test_bench_scale_runs_every_step_and_query(tmp_path: Path) -> None:
             if line.startswith("| ") and not line.startswith("| step")
             and not line.startswith("| ---")}
     queries = [q.name for q in load_catalogue(ROOT / "queries").values() if not q.federated]
-    expected = {"generate", "load", "load-bare", "reason-fast", "export"}
+    expected = {"generate", "load", "load-bare", "reason-fast", "export",
+                "load (in the queries step)"}
     expected |= {f"query {q}" for q in queries}
     expected |= {f"query {q} (bare)" for q in queries}
     assert set(rows) == expected
