@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     :param argv: the arguments.
     :returns: 0 when the classifications are identical, else 1.
     """
-    from generate import synthetic_turtle
+    from generate import PREFIXES, synthetic_studies
 
     from ibmkg.reasoning import Engine, reason
 
@@ -35,12 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ontology = HERE.parent / "ontology" / "ibmkg.ttl"
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "synthetic.ttl"
-        data.write_text(synthetic_turtle(args.studies, seed=args.seed), encoding="utf-8")
+        # One file per study, as a project holds them: HermiT then reasons over batches of
+        # files (one HermiT run over 1,000 studies grows quadratically and does not finish).
+        files = []
+        for number, body in synthetic_studies(args.studies, seed=args.seed):
+            path = Path(tmp) / f"synthetic-{number:05d}.ttl"
+            path.write_text(PREFIXES + body, encoding="utf-8")
+            files.append(path)
         results = {}
         for engine in (Engine.FAST, Engine.HERMIT):
             started = time.perf_counter()
-            results[engine] = reason(ontology, [data], engine=engine)
+            results[engine] = reason(ontology, files, engine=engine)
             print(f"{engine.value}: {time.perf_counter() - started:.1f} s, "
                   f"{len(results[engine].inferred_triples)} inferred triples")
     fast, hermit = set(results[Engine.FAST].inferred_triples), set(
