@@ -10,12 +10,7 @@ embedded store's rows; without it, one line naming the URL and how to trust the 
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import ssl
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+import nginx_server
 import serve_server
 import virtuoso_server
 from ibmkg.cli import cli
@@ -32,7 +28,6 @@ from ibmkg.cli import cli
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 FIXTURE_ROOT = TESTS / "data" / "project"
-NGINX = os.environ.get("IBMKG_NGINX", "/usr/sbin/nginx")
 QUERIES = ("randomised", "patient-totals", "evidence-by-design")
 TLS_GRAPH = "https://example.org/ibmkg-tls"
 
@@ -136,44 +131,23 @@ def test_an_unreadable_ca_file_is_an_input_error(tls_server: serve_server.Server
 def tls_proxy(pki: Pki, tmp_path_factory: pytest.TempPathFactory,
               virtuoso_fixture_server: virtuoso_server.VirtuosoServer) -> Iterator[str]:
     """nginx terminating TLS on a free loopback port, passing everything to Virtuoso."""
-    if not (Path(NGINX).is_file() or shutil.which(NGINX)):
-        serve_server.missing(f"{NGINX} is not installed (apt-get install nginx)")
-    prefix = tmp_path_factory.mktemp("nginx-tls")
     port = serve_server.free_port()
-    temp = "\n".join(f"  {name}_temp_path {prefix}/{name};"
-                     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (prefix / "nginx.conf").write_text(
-        f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-        f"error_log {prefix}/error.log;\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  access_log off;\n{temp}\n  client_max_body_size 64m;\n"
-        f"  server {{\n    listen 127.0.0.1:{port} ssl;\n"
-        f"    ssl_certificate {pki.cert};\n    ssl_certificate_key {pki.key};\n"
-        f"    location / {{\n"
-        f"      proxy_pass http://127.0.0.1:{virtuoso_fixture_server.http_port};\n"
-        f"      proxy_http_version 1.1;\n      proxy_set_header Host $http_host;\n"
-        f"      proxy_read_timeout 120s;\n    }}\n  }}\n}}\n", encoding="utf-8")
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"https://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                err = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"nginx exited: {err}")
-            try:
-                with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5,
-                                            context=pki.context()):
-                    break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    pytest.fail("nginx did not answer within 20 s")
-                time.sleep(0.2)
+    body = (f"  client_max_body_size 64m;\n"
+            f"  server {{\n    listen 127.0.0.1:{port} ssl;\n"
+            f"    ssl_certificate {pki.cert};\n    ssl_certificate_key {pki.key};\n"
+            f"    location / {{\n"
+            f"      proxy_pass http://127.0.0.1:{virtuoso_fixture_server.http_port};\n"
+            f"      proxy_http_version 1.1;\n      proxy_set_header Host $http_host;\n"
+            f"      proxy_read_timeout 120s;\n    }}\n  }}\n")
+
+    def probe() -> None:
+        with urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=5,
+                                    context=pki.context()):
+            pass
+
+    with nginx_server.running(tmp_path_factory.mktemp("nginx-tls"), body, probe):
         yield base
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
 
 
 @pytest.mark.virtuoso

@@ -22,10 +22,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+import nginx_server
 from ibmkg.publish.conneg import nginx_conf
 from site_fixtures import BuiltSite, Served, free_port, missing
 
-NGINX = os.environ.get("IBMKG_NGINX", "/usr/sbin/nginx")
 APACHE = os.environ.get("IBMKG_APACHE", "/usr/sbin/apache2")
 APACHE_MODULES = os.environ.get("IBMKG_APACHE_MODULES", "/usr/lib/apache2/modules")
 
@@ -67,39 +67,13 @@ def _ask(base: str, path: str, accept: str | None) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def nginx(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (Path(NGINX).is_file() or shutil.which(NGINX)):
-        missing(f"{NGINX} is not installed (apt-get install nginx)")
     prefix = tmp_path_factory.mktemp("nginx")
     port = free_port()
-    snippet = nginx_conf(root=str(built_site.out), listen=f"127.0.0.1:{port}")
-    temp = "\n".join(f"  {name}_temp_path {prefix}/{name};"
-                     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (prefix / "nginx.conf").write_text(
-        f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-        f"error_log {prefix}/error.log;\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  access_log off;\n{temp}\n  default_type application/octet-stream;\n"
-        f"{snippet}}}\n", encoding="utf-8")
-    process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                err = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"nginx exited: {err}")
-            try:
-                _ask(base, "/style.css", None)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("nginx did not answer within 20 s")
-                time.sleep(0.2)
+    snippet = nginx_conf(root=str(built_site.out), listen=f"127.0.0.1:{port}")
+    with nginx_server.running(prefix, f"  default_type application/octet-stream;\n{snippet}",
+                              lambda: _ask(base, "/style.css", None)):
         yield base
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
 
 
 def _wait(process: subprocess.Popen[bytes], base: str, name: str) -> None:
