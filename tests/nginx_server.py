@@ -1,5 +1,6 @@
 """A throw-away nginx (Debian's) on a loopback port, for the tests that need a real web server.
 
+:func:`wait_for` waits for any server process to answer (the Apache test uses it too);
 :func:`running` writes an ``nginx.conf`` into a scratch prefix, starts nginx in the
 foreground, waits until a probe request succeeds, and stops it by its PID afterwards.
 """
@@ -23,6 +24,28 @@ import serve_server
 NGINX = os.environ.get("IBMKG_NGINX", "/usr/sbin/nginx")
 
 
+def wait_for(process: subprocess.Popen[bytes], probe: Callable[[], object], name: str) -> None:
+    """Wait until ``probe`` stops raising :class:`OSError` (at most 20 s).
+
+    :param process: the server process (its standard error is shown if it exits).
+    :param probe: a request to the server.
+    :param name: the server's name, for the failure message.
+    :raises pytest.fail.Exception: when the server exits or does not answer in time.
+    """
+    deadline = time.monotonic() + 20
+    while True:
+        if process.poll() is not None:
+            err = process.stderr.read().decode() if process.stderr else ""
+            pytest.fail(f"{name} exited: {err}")
+        try:
+            probe()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{name} did not answer within 20 s")
+            time.sleep(0.2)
+
+
 @contextmanager
 def running(prefix: Path, http_body: str, probe: Callable[[], object]) -> Iterator[None]:
     """Run nginx with ``http_body`` inside its ``http`` block until the ``with`` ends.
@@ -44,18 +67,7 @@ def running(prefix: Path, http_body: str, probe: Callable[[], object]) -> Iterat
     process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                err = process.stderr.read().decode() if process.stderr else ""
-                pytest.fail(f"nginx exited: {err}")
-            try:
-                probe()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("nginx did not answer within 20 s")
-                time.sleep(0.2)
+        wait_for(process, probe, "nginx")
         yield
     finally:
         if process.poll() is None:

@@ -6,17 +6,15 @@ from __future__ import annotations
 import shutil
 import socket
 import sys
-import sysconfig
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-import ibmkg
 from ibmkg.build import build
 from ibmkg.graph_io import load_project
 from ibmkg.paths import Layout
+from stray_access import outside
 
 _ACTIVE: list[list[str]] = []
 
@@ -44,29 +42,12 @@ def recorded() -> Iterator[list[str]]:
 
 
 def _outside(events: list[str], project: Path) -> list[str]:
-    allowed = [project.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-               Path(sysconfig.get_paths()["stdlib"]).resolve(),
-               Path(tempfile.gettempdir()).resolve(), Path("/dev/null"), Path("/proc/self"),
-               # the installed package and its distribution metadata (an editable install keeps
-               # them side by side, e.g. src/ibmkg and src/ibmkg.egg-info)
-               Path(ibmkg.__file__).resolve().parent.parent,
-               *(Path(p).resolve() for p in sysconfig.get_paths().values()),
-               # Finding: matplotlib (the build's pictures) reads its font cache from the home
-               # folder; point MPLCONFIGDIR at a temp folder in the pictures adapter to drop it.
-               Path.home().resolve() / ".cache" / "matplotlib"]
-    found = []
-    for event in events:
-        kind, _, value = event.partition(" ")
-        if kind != "open":
-            found.append(event)
-            continue
-        raw = value.strip("'b\"")
-        if not raw.startswith("/"):
-            continue  # relative to the working directory: the project in these tests
-        path = Path(raw).resolve()
-        if not any(path.is_relative_to(root) for root in allowed):
-            found.append(event)
-    return found
+    """Every event but a file opened inside the allowed folders (``stray_access``)."""
+    events = list(events)  # the hook keeps recording while the allowed folders are computed
+    opened = {event: event.partition(" ")[2].strip("'b\"") for event in events
+              if event.partition(" ")[0] == "open"}
+    bad = set(outside(list(opened.values()), project))
+    return [event for event in events if event not in opened or opened[event] in bad]
 
 
 @pytest.fixture()

@@ -16,19 +16,17 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-import ibmkg
 import serve_server
 from ibmkg.paths import Layout, kg_files
 from ibmkg.reasoning import Engine, find_java, reason
 from ibmkg.reasoning.offline import JAVA_PROXY_ENV, java_offline
+from stray_access import outside
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -97,26 +95,8 @@ def audited_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditedR
     yield AuditedRun(root, done.returncode, done.stderr, events, workers, running.connections)
 
 
-def _allowed_roots(project: Path) -> list[Path]:
-    return [project.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-            Path(tempfile.gettempdir()).resolve(), Path("/dev/null"), Path("/proc/self"),
-            # the installed package and its distribution metadata
-            Path(ibmkg.__file__).resolve().parent.parent,
-            *(Path(p).resolve() for p in sysconfig.get_paths().values()),
-            # matplotlib (the site's pictures) keeps its font cache in the home folder
-            Path.home().resolve() / ".cache" / "matplotlib"]
-
-
 def _outside(events: list[dict[str, str]], project: Path) -> list[str]:
-    allowed = _allowed_roots(project)
-    found = []
-    for event in events:
-        if event["event"] != "open" or not event["value"].startswith("/"):
-            continue  # relative paths are under the working directory: the project
-        path = Path(event["value"]).resolve()
-        if not any(path.is_relative_to(root) for root in allowed):
-            found.append(event["value"])
-    return sorted(set(found))
+    return outside([e["value"] for e in events if e["event"] == "open"], project)
 
 
 def test_make_run_builds_everything(audited_build: AuditedRun) -> None:

@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -76,21 +75,6 @@ def nginx(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> It
         yield base
 
 
-def _wait(process: subprocess.Popen[bytes], base: str, name: str) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        if process.poll() is not None:
-            err = process.stderr.read().decode() if process.stderr else ""
-            pytest.fail(f"{name} exited: {err}")
-        try:
-            _ask(base, "/style.css", None)
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"{name} did not answer within 20 s")
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def apache(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (Path(APACHE).is_file() or shutil.which(APACHE)):
@@ -118,7 +102,7 @@ def apache(built_site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> I
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(process, base, "apache2")
+        nginx_server.wait_for(process, lambda: _ask(base, "/style.css", None), "apache2")
         yield base
     finally:
         if process.poll() is None:
