@@ -50,7 +50,7 @@ from ibmkg.paths import Layout, kg_files, shape_files
 from ibmkg.progress import NULL_PROGRESS, Progress
 from ibmkg.queries import INFERRED_GRAPH, StoredQuery, load_catalogue, run_query
 from ibmkg.store.embedded import EmbeddedStore
-from ibmkg.store.lexical import lexical_conflicts
+from ibmkg.store.lexical import written_forms
 from ibmkg.validation import ValidationReport, format_report, validate_project
 
 __all__ = [
@@ -242,9 +242,9 @@ def build(layout: Layout, out: Path | None = None, *, progress: Progress = NULL_
                              f"{len(inferred)} triple(s) in {reasoning.seconds:.1f} s")
     else:
         notes.append("reasoning skipped (--no-reason)")
-    store = EmbeddedStore.from_data(store_data, keep_written_forms=True)
-    conflicts = lexical_conflicts(t.object for t in store_data.triples()
-                                  if isinstance(t.object, pyoxigraph.Literal))
+    store = EmbeddedStore.from_data(store_data)
+    store.written_forms, conflicts = written_forms(
+        t.object for t in store_data.triples() if isinstance(t.object, pyoxigraph.Literal))
     if conflicts:
         notes.append(f"{len(conflicts)} value(s) written in more than one way (e.g. "
                      f"{conflicts[0]}): query answers show one of the forms; the files keep "

@@ -18,7 +18,7 @@ import pyoxigraph
 
 __all__ = [
     "WrittenForms", "file_lexical_forms", "lexical_conflicts", "lexical_forms",
-    "restore_literal", "restore_triple",
+    "restore_literal", "restore_triple", "written_forms",
 ]
 
 #: ``(datatype, store form) -> written form``, as made by :func:`lexical_forms`.
@@ -61,8 +61,7 @@ def lexical_forms(literals: Iterable[pyoxigraph.Literal]) -> dict[tuple[str, str
     >>> lexical_forms([pyoxigraph.Literal("3.0", datatype=decimal)])
     {('http://www.w3.org/2001/XMLSchema#decimal', '3'): '3.0'}
     """
-    return {key: next(iter(written)) for key, written in _store_forms(literals).items()
-            if len(written) == 1 and key[1] not in written}
+    return written_forms(literals)[0]
 
 
 def lexical_conflicts(literals: Iterable[pyoxigraph.Literal]) -> list[str]:
@@ -79,12 +78,29 @@ def lexical_conflicts(literals: Iterable[pyoxigraph.Literal]) -> list[str]:
     >>> lexical_conflicts([pyoxigraph.Literal(v, datatype=decimal) for v in ("3.0", "3.00", "2")])
     ['xsd:decimal "3.0", "3.00"']
     """
-    lines = []
-    for (datatype, _), written in _store_forms(literals).items():
+    return written_forms(literals)[1]
+
+
+def written_forms(literals: Iterable[pyoxigraph.Literal]) -> tuple[dict[tuple[str, str], str],
+                                                                     list[str]]:
+    """:func:`lexical_forms` and :func:`lexical_conflicts` in one pass over the literals.
+
+    :param literals: literals as parsed from the input files.
+    :returns: the written forms to restore, and the values written in more than one way.
+
+    >>> decimal = pyoxigraph.NamedNode(_XSD + "decimal")
+    >>> written_forms([pyoxigraph.Literal(v, datatype=decimal) for v in ("3.0", "2.50", "2.5")])
+    ({('http://www.w3.org/2001/XMLSchema#decimal', '3'): '3.0'}, ['xsd:decimal "2.5", "2.50"'])
+    """
+    forms: dict[tuple[str, str], str] = {}
+    conflicts = []
+    for (datatype, stored), written in _store_forms(literals).items():
         if len(written) > 1:
-            name = datatype.replace(_XSD, "xsd:")
-            lines.append(f"{name} " + ", ".join(f'"{form}"' for form in sorted(written)))
-    return sorted(lines)
+            conflicts.append(f"{datatype.replace(_XSD, 'xsd:')} "
+                             + ", ".join(f'"{form}"' for form in sorted(written)))
+        elif stored not in written:
+            forms[(datatype, stored)] = next(iter(written))
+    return forms, sorted(conflicts)
 
 
 def restore_literal(literal: pyoxigraph.Literal, forms: WrittenForms) -> pyoxigraph.Literal:
