@@ -22,7 +22,7 @@ from ibmkg.errors import CurieError, QueryParameterError
 from ibmkg.export.results import display
 from ibmkg.graph_io import load_turtle
 from ibmkg.jsonld_context import build_context, context_text
-from ibmkg.namespaces import PREFIXES
+from ibmkg.namespaces import PN_LOCAL, PREFIXES
 from ibmkg.paths import Layout, find_root
 from ibmkg.queries import Param, ParamType, coerce_param
 from ibmkg.store.base import IRI
@@ -72,6 +72,27 @@ def test_compress_falls_back_to_angle_brackets() -> None:
     finding = "https://w3id.org/ibmkg/study/dalakas-1997/finding-1"
     assert compress(finding) == f"<{finding}>"
     assert compress(HP_DYSPHAGIA) == "HP:0002015"
+
+
+def test_compress_is_the_converters_longest_match(project_data: object) -> None:
+    """compress() matches the prefix map itself (no curies import): same answers as curies."""
+    from ibmkg.graph_io import LoadedData
+
+    assert isinstance(project_data, LoadedData)
+    iris = {term.value for t in project_data.triples() for term in (t.subject, t.predicate,
+                                                                     t.object)
+            if isinstance(term, pyoxigraph.NamedNode)}
+    iris |= {f"{ns}x-1" for ns in PREFIXES.values()} | {f"{ns}" for ns in PREFIXES.values()}
+    assert len(iris) > 700
+    compressed = 0
+    for iri in sorted(iris):
+        theirs = converter().compress(iri)
+        local = theirs.partition(":")[2] if theirs is not None else None
+        expected = (theirs if theirs is not None and (not local or PN_LOCAL.fullmatch(local))
+                    else f"<{iri}>")
+        assert compress(iri) == expected, iri
+        compressed += not expected.startswith("<")
+    assert compressed > 300  # most of the graph's IRIs have a prefix
 
 
 @pytest.mark.parametrize(("text", "problem"), [

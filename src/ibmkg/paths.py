@@ -34,6 +34,9 @@ ROOT_ENV: Final = "IBMKG_ROOT"
 ONTOLOGY_GRAPH: Final = PREFIXES["ibmkg"]
 REVIEW_GRAPH: Final = f"{PREFIXES['review']}fontanelli-2024"
 MAPPINGS_GRAPH: Final = f"{BASE}mappings"
+#: The folder of a project's caches (the persistent store, the gate's verdicts, the
+#: site's pictures); never committed.
+CACHE_DIR: Final = ".ibmkg"
 IMPORTS_GRAPH_BASE: Final = f"{PREFIXES['ibmkg']}imports/"
 OTHER_GRAPH_BASE: Final = f"{BASE}graph/"
 
@@ -242,9 +245,7 @@ def study_files(layout: Layout) -> list[Path]:
     :returns: ``kg/studies/*.ttl``; empty when the directory does not exist.
     :raises UnsafePathError: when one is a link out of the project or not a regular file.
     """
-    if not layout.studies.is_dir():
-        return []
-    return _confined(sorted(layout.studies.glob("*.ttl")), layout)
+    return _listed(layout.studies, layout)
 
 
 def kg_files(layout: Layout) -> list[Path]:
@@ -263,9 +264,7 @@ def import_files(layout: Layout) -> list[Path]:
     :param layout: the project layout.
     :returns: the files; empty when there are none.
     """
-    if not layout.imports.is_dir():
-        return []
-    return _confined(sorted(layout.imports.glob("*.ttl")), layout)
+    return _listed(layout.imports, layout)
 
 
 def shape_files(layout: Layout) -> list[Path]:
@@ -274,9 +273,29 @@ def shape_files(layout: Layout) -> list[Path]:
     :param layout: the project layout.
     :returns: the files; empty when there are none.
     """
-    if not layout.shapes.is_dir():
+    return _listed(layout.shapes, layout)
+
+
+def _listed(folder: Path, layout: Layout) -> list[Path]:
+    """The ``*.ttl`` files of a folder, sorted by name, each confined to the project.
+
+    One directory read: the entries' types come with it (no ``stat`` per file), so 100,000
+    study files are listed in a fraction of a second; anything but a regular file in a
+    folder really inside the project gets :func:`_confined`'s full check and its message.
+    """
+    import os
+
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted((entry.name, entry.is_file(follow_symlinks=False))
+                           for entry in entries if entry.name.endswith(".ttl"))
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return _confined(sorted(layout.shapes.glob("*.ttl")), layout)
+    inside = folder.resolve().is_relative_to(layout.root.resolve())
+    paths = [folder / name for name, _ in found]
+    if inside and all(regular for _, regular in found):
+        return paths
+    return _confined(paths, layout)
 
 
 def _confined(paths: list[Path], layout: Layout) -> list[Path]:

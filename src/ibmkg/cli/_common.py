@@ -38,9 +38,13 @@ class Context:
 
     def layout(self) -> Layout:
         """The project layout (``--root``, ``$IBMKG_ROOT``, or found upwards)."""
-        from ibmkg.paths import Layout, default_layout
+        from ibmkg.paths import CACHE_DIR, Layout, default_layout
+        from ibmkg.sandbox.gate import keep_verdicts
 
-        return Layout(self.root) if self.root is not None else default_layout()
+        layout = Layout(self.root) if self.root is not None else default_layout()
+        if (layout.root / "pyproject.toml").is_file() or (layout.root / CACHE_DIR).is_dir():
+            keep_verdicts(layout.root / CACHE_DIR / "gate-verdicts.json")
+        return layout
 
 
 def format_option(enum: type[E], default: E, help_text: str) -> Callable[[FC], FC]:

@@ -35,7 +35,8 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
@@ -43,7 +44,11 @@ from ibmkg.errors import QuerySyntaxError, UnsafeQueryError
 from ibmkg.namespaces import PREFIXES
 from ibmkg.sparql import add_missing_prefixes, check_safe, syntax_error, tokens
 
-__all__ = ["MAX_DEPTH", "QueryInfo", "check_bound", "inspect_query", "nesting_depth"]
+if TYPE_CHECKING:
+    from ibmkg.sandbox.verdicts import VerdictCache
+
+__all__ = ["MAX_DEPTH", "QueryInfo", "check_bound", "inspect_query", "keep_verdicts",
+           "nesting_depth"]
 
 #: The deepest nesting of ``{ ( [`` brackets the gate accepts.
 MAX_DEPTH = 64
@@ -127,10 +132,43 @@ def inspect_query(text: str, *, allow_service: bool = False, source: str = "<que
                     max_depth=max_depth)
 
 
+#: Verdicts kept on disk (see :func:`keep_verdicts`); ``None``: parse every query.
+_VERDICTS: VerdictCache | None = None
+
+
+def keep_verdicts(path: Path | None) -> None:
+    """Keep the verdicts on accepted queries in a file, so they are not parsed again.
+
+    The CLI calls it with ``.ibmkg/gate-verdicts.json`` of the project
+    (:mod:`ibmkg.sandbox.verdicts`); refused queries are always parsed again.
+
+    :param path: the file, or ``None`` to stop keeping them.
+
+    >>> keep_verdicts(None)
+    """
+    global _VERDICTS
+    from ibmkg.sandbox.verdicts import VerdictCache
+
+    _VERDICTS = VerdictCache(path) if path is not None else None
+    _inspect_text.cache_clear()
+
+
 @functools.lru_cache(maxsize=512)
 def _inspect_text(text: str, allow_service: bool, max_depth: int) -> QueryInfo:
-    return _inspect(text, allow_service=allow_service, source="<query>", line_offset=0,
+    kept = _VERDICTS
+    key = ""
+    if kept is not None:
+        from ibmkg.sandbox.verdicts import verdict_key
+
+        key = verdict_key(text, allow_service, max_depth)
+        found = kept.get(key)
+        if found is not None:
+            return found
+    info = _inspect(text, allow_service=allow_service, source="<query>", line_offset=0,
                     max_depth=max_depth)
+    if kept is not None:
+        kept.put(key, info)
+    return info
 
 
 def _inspect(text: str, *, allow_service: bool, source: str, line_offset: int,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -30,15 +31,13 @@ import pyoxigraph
 
 from ibmkg.errors import InputError
 from ibmkg.graph_io import LoadedData
-from ibmkg.paths import Layout, import_files, kg_files
+from ibmkg.paths import CACHE_DIR, Layout, import_files, kg_files
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import file_lexical_forms, lexical_forms
 
 __all__ = ["BATCH", "CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
            "save_cache", "save_project_cache", "source_files", "store_directory"]
 
-#: The cache directory under the project root.
-CACHE_DIR: Final = ".ibmkg"
 _MANIFEST: Final = "manifest.json"
 _LEXICAL: Final = "lexical.json"
 _FORMAT: Final = 2  # 2: with lexical.json
@@ -65,19 +64,23 @@ def digest_files(paths: Iterable[Path]) -> str:
     :raises InputError: when a file is missing.
     """
     digest = hashlib.sha256()
-    folders: dict[Path, Path] = {}  # resolved once per folder: 100,000 resolves took seconds
+    folders: dict[str, str] = {}  # resolved once per folder: 100,000 resolves took seconds
+    lines = []
     for path in paths:
+        name = os.fspath(path)
         try:
-            stat = path.lstat()
+            stat = os.lstat(name)
             if S_ISLNK(stat.st_mode):
-                real, stat = path.resolve(), path.stat()
+                real, stat = str(path.resolve()), path.stat()
             else:
-                if path.parent not in folders:
-                    folders[path.parent] = path.parent.resolve()
-                real = folders[path.parent] / path.name
+                folder, _, base = name.rpartition(os.sep)
+                if folder not in folders:
+                    folders[folder] = str(Path(folder or os.curdir).resolve())
+                real = f"{folders[folder]}{os.sep}{base}"
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
-        digest.update(f"{real}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        lines.append(f"{real}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
     return f"sha256:{digest.hexdigest()}"
 
 
