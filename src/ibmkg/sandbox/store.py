@@ -36,7 +36,7 @@ from ibmkg.graph_io import LoadedData
 from ibmkg.sandbox.gate import QueryInfo, check_bound, inspect_query
 from ibmkg.sandbox.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, WorkerPool
 from ibmkg.sparql import BindableTerm, syntax_error
-from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_value
+from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_values
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import lexical_forms, restore_literal, restore_triple
 
@@ -234,8 +234,7 @@ class SandboxedStore(Store):
                                bool(answer["truncated"]))
         columns = tuple(answer["select"])
         terms: list[TermRow] = [tuple(self._term(cell) for cell in row) for row in answer["rows"]]
-        rows = [tuple(to_value(term) for term in row) for row in terms]
-        return ResultTable(columns, rows, terms, bool(answer["truncated"]))
+        return ResultTable(columns, to_values(terms), terms, bool(answer["truncated"]))
 
     def _restore(self, literal: pyoxigraph.Literal) -> pyoxigraph.Literal:
         return restore_literal(literal, self._lexical)

@@ -15,6 +15,7 @@ from ibmkg.store.base import (
     TypedLiteral,
     Value,
     to_value,
+    to_values,
 )
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.remote import RemoteStore
@@ -31,4 +32,5 @@ __all__ = [
     "TypedLiteral",
     "Value",
     "to_value",
+    "to_values",
 ]

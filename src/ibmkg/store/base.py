@@ -110,6 +110,36 @@ Term = pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal
 TermRow = tuple[Term | None, ...]
 
 
+def to_values(terms: Iterable[TermRow]) -> list[Row]:
+    """Convert rows of RDF terms to rows of values, each distinct term once.
+
+    Answers repeat their terms (a study's label on each of its findings, the same concept
+    on thousands of rows): each distinct term is converted by :func:`to_value` once.
+
+    :param terms: rows of pyoxigraph terms (``None`` for unbound).
+    :returns: the rows of values, in the same order.
+
+    >>> a = pyoxigraph.NamedNode("https://w3id.org/ibmkg/study/a")
+    >>> to_values([(a, None), (a, pyoxigraph.Literal("1", datatype=pyoxigraph.NamedNode(
+    ...     "http://www.w3.org/2001/XMLSchema#integer")))])
+    [(IRI('https://w3id.org/ibmkg/study/a'), None), (IRI('https://w3id.org/ibmkg/study/a'), 1)]
+    """
+    seen: dict[Term, Value] = {}
+    rows: list[Row] = []
+    for row in terms:
+        values: list[Value] = []
+        for term in row:
+            if term is None:
+                values.append(None)
+                continue
+            if term in seen:
+                values.append(seen[term])
+            else:
+                values.append(seen.setdefault(term, to_value(term)))
+        rows.append(tuple(values))
+    return rows
+
+
 def to_value(term: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None,
              ) -> Value:
     """Convert an RDF term to the Python value used in result rows (see the module table).

@@ -24,7 +24,7 @@ from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout
 from ibmkg.sparql import BindableTerm, syntax_error
-from ibmkg.store.base import ResultTable, Store, ntriples, to_value
+from ibmkg.store.base import ResultTable, Store, TermRow, ntriples, to_values
 from ibmkg.store.lexical import WrittenForms, lexical_forms, restore_literal, restore_triple
 
 
@@ -122,13 +122,12 @@ class EmbeddedStore(Store):
         result = self._run(sparql, bindings, ("SELECT",))
         assert isinstance(result, pyoxigraph.QuerySolutions)
         columns = tuple(v.value for v in result.variables)
-        terms = [tuple(solution[c] for c in columns) for solution in result]
+        terms: list[TermRow] = [tuple(solution) for solution in result]  # in column order
         if self.written_forms:
             terms = [tuple(restore_literal(t, self.written_forms)
                            if isinstance(t, pyoxigraph.Literal) else t for t in row)
                      for row in terms]
-        rows = [tuple(to_value(term) for term in row) for row in terms]
-        return ResultTable(columns, rows, terms)
+        return ResultTable(columns, to_values(terms), terms)
 
     def ask(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None) -> bool:
         """Run an ASK query (see :meth:`Store.ask`).
