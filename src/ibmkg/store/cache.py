@@ -36,7 +36,8 @@ from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import file_lexical_forms, lexical_forms
 
 __all__ = ["BATCH", "CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
-           "save_cache", "save_project_cache", "source_files", "store_directory"]
+           "project_digest", "save_cache", "save_project_cache", "source_files",
+           "store_directory"]
 
 _MANIFEST: Final = "manifest.json"
 _LEXICAL: Final = "lexical.json"
@@ -82,6 +83,75 @@ def digest_files(paths: Iterable[Path]) -> str:
         lines.append(f"{real}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
     digest.update("".join(lines).encode("utf-8", "surrogateescape"))
     return f"sha256:{digest.hexdigest()}"
+
+
+def project_digest(layout: Layout, extra: Sequence[Path] = ()) -> str:
+    """:func:`digest_files` of :func:`source_files` (and ``extra``), without a path per file.
+
+    The same digest, read from one directory scan per folder (the entries' types and
+    ``lstat`` come with the scan): 100,000 study files take a fraction of a second, where
+    building their paths first took over a second. A folder holding anything but regular
+    files (a link, a sub-folder named ``*.ttl``) goes through :func:`source_files`, which
+    refuses what is not confined to the project.
+
+    :param layout: the project layout.
+    :param extra: more files the store depends on.
+    :returns: ``sha256:<hex>``.
+    :raises InputError: when a file is missing or not confined.
+
+    >>> from ibmkg.paths import default_layout
+    >>> layout = default_layout()
+    >>> project_digest(layout) == digest_files(source_files(layout))
+    True
+    """
+    lines: list[str] = []
+    single = [layout.ontology]
+    for folder in (layout.imports, None, layout.studies):
+        if folder is None:
+            single += [layout.review] if layout.review.is_file() else []
+            continue
+        listed = _scan(folder, layout)
+        if listed is None:
+            return digest_files([*source_files(layout), *extra])
+        lines += _lines(single) + listed
+        single = []
+    single += [p for p in (layout.mappings, layout.mappings_rdf) if p.is_file()]
+    lines += _lines([*single, *extra])
+    return f"sha256:{hashlib.sha256(''.join(lines).encode('utf-8', 'surrogateescape')).hexdigest()}"
+
+
+def _scan(folder: Path, layout: Layout) -> list[str] | None:
+    """The digest lines of a folder's ``*.ttl`` files, or ``None`` to take the long way."""
+    try:
+        real = folder.resolve()
+        if not real.is_relative_to(layout.root.resolve()):
+            return None
+        found = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".ttl"):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    return None
+                stat = entry.stat(follow_symlinks=False)
+                found.append((entry.name, f"{real}{os.sep}{entry.name}\0{stat.st_size}\0"
+                                          f"{stat.st_mtime_ns}\n"))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError:
+        return None
+    return [line for _, line in sorted(found)]
+
+
+def _lines(paths: Iterable[Path]) -> list[str]:
+    digest_line = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError as err:
+            raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        digest_line.append(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    return digest_line
 
 
 def cache_path(layout: Layout, variant: str = "plain") -> Path:
@@ -220,7 +290,7 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
     :raises RdfSyntaxError: when a source file does not parse (the cache is left as it was).
     """
     path = cache_path(layout, variant)
-    digest = digest_files([*source_files(layout), *extra])
+    digest = project_digest(layout, extra)
     if _current(path, digest):
         try:
             return _open(path), True
