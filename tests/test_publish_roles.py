@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import virtuoso_server
 from ibmkg.cli import cli
+from ibmkg.endpoint.manifest import manifest_graph
 from ibmkg.endpoint.publish import (
     ROLES,
     GraphPlan,
@@ -218,6 +219,27 @@ class TestRoles:
         with pytest.raises(PublishError, match=r"previous data graph .* nothing was rolled back"):
             publisher.rollback(graph)
         assert publisher.live(graph) == live
+
+    def test_a_one_graph_version_of_an_earlier_ibmkg_is_replaced(
+            self, virtuoso_fixture_server: virtuoso_server.VirtuosoServer,
+            fixture_data: LoadedData) -> None:
+        graph = "https://example.org/roles-legacy"
+        publisher = _publisher(virtuoso_fixture_server)
+        manifest, old = manifest_graph(graph), f"urn:ibmkg:version:0123456789abcdef:{graph}"
+        state = "urn:ibmkg:publication:"
+        publisher.store.update(
+            f"INSERT DATA {{ GRAPH <{manifest}> {{ <{manifest}> <{state}version> <{old}> . "
+            f"<{manifest}#switch-1> <{state}seq> 1 ; <{state}live> <{old}> ; "
+            f"<{state}liveTriples> 1 ; <{state}liveDigest> \"0123\" }} }} ; "
+            f"INSERT DATA {{ GRAPH <{old}> {{ <{EX}s> <{EX}p> \"o\" }} }}")
+        assert publisher.live(graph) is None  # the old record is not read as a version
+        publisher.publish(graph, _plans(fixture_data, graph))
+        live = publisher.live(graph)
+        assert live is not None and live.seq == 2 and len(live.roles) == 4
+        assert publisher.remote_fingerprint(old).triples == 0
+        assert publisher.store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{manifest}> "
+                                      f"{{ <{manifest}#switch-1> ?p ?o }} }}",
+                                      scoped=False).rows == [(0,)]
 
 
 @pytest.mark.virtuoso
