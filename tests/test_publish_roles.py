@@ -241,6 +241,33 @@ class TestRoles:
                                       f"{{ <{manifest}#switch-1> ?p ?o }} }}",
                                       scoped=False).rows == [(0,)]
 
+    def test_a_copy_that_did_nothing_is_reported_then_repaired(
+            self, virtuoso_fixture_server: virtuoso_server.VirtuosoServer,
+            fixture_data: LoadedData) -> None:
+        graph = "https://example.org/roles-no-copy"
+        server = virtuoso_fixture_server
+        store = _NoCopy(server.endpoint, update_endpoint=server.update_endpoint, user="dba",
+                        password="dba", timeout=60)
+        summary = Publisher(store, graph_store=server.graph_store).publish(
+            graph, _plans(fixture_data, graph))
+        assert not summary.mirrors_verified
+        assert [(m.role, m.copied, m.verified, m.triples) for m in summary.mirrors] == [
+            (r, True, False, 0) for r in ROLES]
+        assert "DIFFERS: rerun ibmkg publish" in summary.text()
+        publisher = _publisher(server)
+        assert publisher.live(graph) is not None  # the version is live all the same
+        again = publisher.publish(graph, _plans(fixture_data, graph))
+        assert not again.changed and again.mirrors_verified
+        _mirrors_equal_live(publisher, graph)
+
+
+class _NoCopy(RemoteStore):
+    """A store whose server answers a COPY without copying anything."""
+
+    def update(self, text: str) -> None:
+        if not text.startswith("COPY "):
+            super().update(text)
+
 
 @pytest.mark.virtuoso
 def test_cli_prints_one_line_per_role_and_json(

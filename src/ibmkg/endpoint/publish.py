@@ -446,7 +446,8 @@ class Publisher:
                                "rerun")
         return now
 
-    def refresh_mirrors(self, graph: str, live: LiveVersion) -> list[MirrorCheck]:
+    def refresh_mirrors(self, graph: str, live: LiveVersion,
+                        switched: Iterable[str] = ()) -> list[MirrorCheck]:
         """Make each mirror (:func:`role_graph`) a copy of its live role graph, server-side.
 
         A mirror whose fingerprint already equals the record's is left alone; another is
@@ -455,6 +456,7 @@ class Publisher:
 
         :param graph: the ``--graph`` IRI.
         :param live: the live record.
+        :param switched: roles whose live graph just changed: copied without looking first.
         :returns: one check per role of the live version (and per mirror dropped).
         :raises EndpointError: when the server fails (the live version stays live).
         """
@@ -469,8 +471,10 @@ class Publisher:
                     self.store.update(f"DROP SILENT GRAPH <{mirror}>")
                     checks.append(MirrorCheck(mirror, role, 0, True, True))
                 continue
-            found = self.remote_fingerprint(mirror)
-            copied = (found.triples, found.digest) != (source.triples, source.digest)
+            copied = role in switched
+            if not copied:
+                found = self.remote_fingerprint(mirror)
+                copied = (found.triples, found.digest) != (source.triples, source.digest)
             if copied:
                 if source.triples:
                     self.store.update(f"COPY SILENT GRAPH <{source.graph}> TO GRAPH <{mirror}>")
@@ -540,7 +544,8 @@ class Publisher:
         now = self._switch(graph, rows, targets)
         self.progress(f"switched <{graph}> to {len(targets)} role graphs")
         self._prune(graph, set(now.names) | live_names, [r for r in (live, now) if r])
-        return PublishSummary(url, changes, mirrors=self.refresh_mirrors(graph, now))
+        switched = [c.role for c in changes if c.added or c.removed]
+        return PublishSummary(url, changes, mirrors=self.refresh_mirrors(graph, now, switched))
 
     def rollback(self, graph: str) -> PublishSummary:
         """Make the previous version live again (the current one becomes the previous one).
@@ -567,4 +572,5 @@ class Publisher:
         now = self._switch(graph, rows, previous.roles)
         self.progress(f"rolled <{graph}> back to the record of seq {previous.seq}")
         self._prune(graph, set(previous.names) | set(live.names), [live, now])
-        return PublishSummary(url, changes, mirrors=self.refresh_mirrors(graph, now))
+        switched = [c.role for c in changes if c.added or c.removed]
+        return PublishSummary(url, changes, mirrors=self.refresh_mirrors(graph, now, switched))
