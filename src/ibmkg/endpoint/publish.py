@@ -476,12 +476,13 @@ class Publisher:
                 found = self.remote_fingerprint(mirror)
                 copied = (found.triples, found.digest) != (source.triples, source.digest)
             if copied:
+                self.progress(f"copying {source.graph} to {mirror}")
                 if source.triples:
                     self.store.update(f"COPY SILENT GRAPH <{source.graph}> TO GRAPH <{mirror}>")
                 else:
                     self.store.update(f"DROP SILENT GRAPH <{mirror}>")
-                found = self.remote_fingerprint(mirror)
                 self.progress(f"copied {source.graph} to {mirror}")
+                found = self.remote_fingerprint(mirror)
             verified = (found.triples, found.digest) == (source.triples, source.digest)
             checks.append(MirrorCheck(mirror, role, found.triples, copied, verified))
         return checks
