@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import virtuoso_server
 from ibmkg.cli import cli
+from ibmkg.cli.publish import remote_store
 from ibmkg.endpoint.digest import GENID, fingerprint, skolemise
 from ibmkg.endpoint.manifest import version_graph
 from ibmkg.endpoint.publish import (
@@ -97,11 +98,11 @@ def published(virtuoso_fixture_server: virtuoso_server.VirtuosoServer, project_d
     first = publisher.publish(PUBLICATION, plans)
     live = publisher.live(PUBLICATION)
     assert live is not None
-    store = _server_store(virtuoso_fixture_server)
-    store.graphs = list(live.names)  # as `ibmkg query --graph` finds them in the manifest
+    # the store `ibmkg query --endpoint URL --graph G` queries: the live role graphs
+    store = remote_store(virtuoso_fixture_server.endpoint, graph=PUBLICATION)
     inferred = live.role("inferred")
-    assert inferred is not None
-    store.inferred_graph = inferred.graph
+    assert inferred is not None and inferred.triples > 0
+    assert store.graphs == list(live.names) and store.inferred_graph == inferred.graph
     return Published(store, plans, first)
 
 
