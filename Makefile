@@ -113,7 +113,7 @@ bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and
 	$(BIN)/python benchmarks/bench_publish.py --sizes 10 100
 	$(BIN)/python benchmarks/bench_remote_limits.py
 
-test-kills: $(STAMP) ## Kill a real Virtuoso at 12 random points of publish and 12 of rollback (fixed seed; ~2 min)
+test-kills: $(STAMP) ## Kill a real Virtuoso at 12 random points of publish and 12 of rollback, three versions (fixed seed; ~3 min)
 	IBMKG_KILLS=12 $(BIN)/pytest tests/test_publish_kills.py -q -s -p no:cacheprovider
 
 bench-site: $(STAMP) ## Time `ibmkg site` on the letter and 1,000 and 10,000 synthetic studies -> benchmarks/results/site.md

@@ -160,7 +160,12 @@ def test_publish_over_https_to_virtuoso_behind_nginx(tls_proxy: str, pki: Pki) -
             "--inferred", "never", "--local-test"]
     first = runner.invoke(cli, args, env=env)
     assert first.exit_code == 0, first.output
-    assert first.stdout.splitlines()[0].startswith("all       urn:ibmkg:version:")
+    lines = first.stdout.splitlines()
+    assert lines[0].startswith("data      urn:ibmkg:version:")
+    assert lines[1].startswith("ontology  urn:ibmkg:version:")
+    assert [line.split()[1] for line in lines if line.startswith("mirror ")] == [
+        TLS_GRAPH, TLS_GRAPH + "/ontology"]
+    assert all(line.endswith("copied, verified") for line in lines if line.startswith("mirror"))
     again = runner.invoke(cli, args, env=env)
     assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 changes at ")
     local = runner.invoke(cli, ["--root", str(FIXTURE_ROOT), "query", "studies", "--format",

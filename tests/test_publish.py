@@ -17,17 +17,19 @@ from click.testing import CliRunner
 
 import virtuoso_server
 from ibmkg.cli import cli
+from ibmkg.cli.publish import remote_store
 from ibmkg.endpoint.digest import GENID, fingerprint, skolemise
+from ibmkg.endpoint.manifest import version_graph
 from ibmkg.endpoint.publish import (
     GraphPlan,
     Publisher,
     PublishSummary,
     plan_graphs,
-    version_graph,
+    role_graph,
 )
 from ibmkg.errors import EndpointHTTPError, PublishError
 from ibmkg.graph_io import LoadedData, SourceGraph
-from ibmkg.paths import default_layout
+from ibmkg.paths import MAPPINGS_GRAPH, default_layout
 from ibmkg.queries import INFERRED_GRAPH, load_catalogue, run_query
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.remote import RemoteStore
@@ -96,9 +98,11 @@ def published(virtuoso_fixture_server: virtuoso_server.VirtuosoServer, project_d
     first = publisher.publish(PUBLICATION, plans)
     live = publisher.live(PUBLICATION)
     assert live is not None
-    store = _server_store(virtuoso_fixture_server)
-    store.graphs = [live.graph]  # as `ibmkg query --graph` finds it in the manifest
-    store.inferred_graph = live.graph
+    # the store `ibmkg query --endpoint URL --graph G` queries: the live role graphs
+    store = remote_store(virtuoso_fixture_server.endpoint, graph=PUBLICATION)
+    inferred = live.role("inferred")
+    assert inferred is not None and inferred.triples > 0
+    assert store.graphs == list(live.names) and store.inferred_graph == inferred.graph
     return Published(store, plans, first)
 
 
@@ -133,25 +137,27 @@ class TestPublishedProject:
         assert len(expected) > 0 or CATALOGUE[name].is_check
 
     def test_first_run_adds_everything(self, published: Published) -> None:
-        merged = published.plans[-1]
-        assert [p.role for p in published.plans] == ["data", "ontology", "mappings", "inferred",
-                                                     "all"]
-        assert len(merged.triples) == sum(len(p.triples) for p in published.plans[:-1])
-        assert [(c.role, c.added, c.removed) for c in published.first.changes] == [
-            ("all", len(merged.triples), 0)]
-        total = len(merged.triples)
+        plans = published.plans
+        assert [p.role for p in plans] == ["data", "ontology", "mappings", "inferred"]
+        assert [(c.role, c.triples, c.added, c.removed) for c in published.first.changes] == [
+            (p.role, len(p.triples), len(p.triples), 0) for p in plans]
+        total = sum(len(p.triples) for p in plans)
+        assert total == len(set().union(*(p.triples for p in plans)))  # disjoint roles
         assert published.first.text().splitlines()[-1].startswith(
             f"{total} change(s): +{total} -0 at http://127.0.0.1:")
 
-    def test_the_live_data_is_stored_once(self, published: Published) -> None:
+    def test_each_role_is_its_own_graph_and_mirrored(self, published: Published) -> None:
         store = published.store
         graphs = store.select(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(CONTAINS(STR(?g), '{PUBLICATION}')) }} GROUP BY ?g", scoped=False)
-        merged = published.plans[-1]
-        version = version_graph(PUBLICATION, fingerprint(merged.triples, "virtuoso").digest)
-        assert {(str(g), n) for g, n in graphs.rows if "publication" not in str(g)} == {
-            (version, len(merged.triples))}
+        found = {(str(g), n) for g, n in graphs.rows if "publication" not in str(g)}
+        versions = {version_graph(PUBLICATION, fingerprint(p.triples, "virtuoso").digest,
+                                  p.role): len(p.triples) for p in published.plans}
+        mirrors = {role_graph(PUBLICATION, p.role): len(p.triples) for p in published.plans}
+        assert found == set(versions.items()) | set(mirrors.items())
+        assert [m.graph for m in published.first.mirrors if m.copied and m.verified] == list(
+            mirrors)
 
     def test_blank_nodes_skolemised(self, published: Published) -> None:
         store = published.store
@@ -219,9 +225,18 @@ class TestPlan:
         plans = plan_graphs(project_data, PUBLICATION)
         assert [(p.role, p.name) for p in plans] == [
             ("data", PUBLICATION), ("ontology", PUBLICATION + "/ontology"),
-            ("mappings", PUBLICATION + "/mappings"), ("all", PUBLICATION + "/all")]
-        assert sum(len(p.triples) for p in plans[:-1]) == len(_distinct(project_data))
-        assert len(plans[-1].triples) == len(_distinct(project_data))
+            ("mappings", PUBLICATION + "/mappings")]
+        assert sum(len(p.triples) for p in plans) == len(_distinct(project_data))
+
+    def test_roles_are_disjoint(self, fixture_data: LoadedData) -> None:
+        stated = next(t for g in fixture_data.graphs if g.display.startswith("kg/")
+                      for t in g.triples if not isinstance(t.subject, pyoxigraph.BlankNode)
+                      and not isinstance(t.object, pyoxigraph.BlankNode))
+        plans = plan_graphs(fixture_data.with_graph(SourceGraph(
+            MAPPINGS_GRAPH, "mappings/x.sssom.tsv", (stated,))), PUBLICATION,
+            inferred=[stated])
+        assert [(p.role, stated in p.triples) for p in plans] == [
+            ("data", True), ("ontology", False), ("inferred", False)]
 
     def test_skolem_iris_are_stable(self, project_data: LoadedData) -> None:
         again = plan_graphs(project_data, PUBLICATION)
@@ -284,8 +299,8 @@ class TestCommandLine:
                 "--inferred", "never", "--local-test"]
         result = runner.invoke(cli, args, env=_env())
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.splitlines()[0].startswith("all       urn:ibmkg:version:")
-        assert f":{CLI_GRAPH} " in result.stdout.splitlines()[0]
+        assert result.stdout.splitlines()[0].startswith("data      urn:ibmkg:version:")
+        assert f":data:{CLI_GRAPH} " in result.stdout.splitlines()[0]
         assert "dba" not in result.output.replace("dba/dba", "")
         again = runner.invoke(cli, args, env=_env())
         assert again.exit_code == 0 and again.stdout.splitlines()[-1].startswith("0 changes at ")

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
         LiveVersion,
         Publisher,
         PublishSummary,
+        RoleGraph,
         plan_graphs,
         resolve_credentials,
     )
@@ -198,6 +199,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "ReportFormat": ("ibmkg.formats", "ReportFormat"),
     "ResultFormat": ("ibmkg.formats", "ResultFormat"),
     "ResultTable": ("ibmkg.store", "ResultTable"),
+    "RoleGraph": ("ibmkg.endpoint", "RoleGraph"),
     "SandboxedStore": ("ibmkg.sandbox.store", "SandboxedStore"),
     "Severity": ("ibmkg.validation", "Severity"),
     "ShapesError": ("ibmkg.errors", "ShapesError"),
@@ -363,6 +365,7 @@ __all__ = [
     "ReportFormat",
     "ResultFormat",
     "ResultTable",
+    "RoleGraph",
     "SandboxedStore",
     "Severity",
     "ShapesError",

@@ -207,3 +207,10 @@ class FormFormat(StrEnum):
 
     YAML = "yaml"
     TURTLE = "ttl"
+
+
+class SummaryFormat(StrEnum):
+    """How ``ibmkg publish`` prints what it changed (one line per role, or a JSON object)."""
+
+    TEXT = "text"
+    JSON = "json"

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 from click.decorators import FC
 
-from ibmkg.cli._common import Context, fail
+from ibmkg.cli._common import Context, fail, format_option
+from ibmkg.formats import SummaryFormat
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -107,10 +108,11 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
             raise InputError(f"{endpoint}: no publication <{graph}> there; run `ibmkg publish "
                              f"--endpoint {endpoint} --graph {graph}` first, or leave out "
                              "--graph to query the server's default graph")
-        store.graphs = [live.graph]  # the live version: one graph, named by the manifest
+        store.graphs = list(live.names)  # the live role graphs: their merge is the default graph
         store.union_graph = None
-        store.inferred_graph = live.graph if "inferred=" in live.roles and \
-            "inferred=0" not in live.roles.split() else "urn:ibmkg:no-inferred"
+        inferred = live.role("inferred")
+        store.inferred_graph = inferred.graph if inferred is not None and inferred.triples \
+            else "urn:ibmkg:no-inferred"
     return store
 
 
@@ -124,9 +126,12 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
               "auth; Fuseki: .../DATASET/data); default: SPARQL Update INSERT DATA, or "
               "Virtuoso's graph store when the server says it is Virtuoso.")
 @click.option("--graph", "graph", metavar="IRI", required=True,
-              help="The publication's IRI. Each version (data, ontology, mappings and "
-              "inferences merged) is one graph urn:ibmkg:version:ID:IRI; the manifest graph "
-              "urn:ibmkg:publication:IRI names the live one (`ibmkg query --graph IRI` reads it).")
+              help="The publication's IRI G. Each role (data, ontology, mappings, inferred) "
+              "is its own graph urn:ibmkg:version:ID:ROLE:G, named by its content digest; the "
+              "manifest graph urn:ibmkg:publication:G names the live ones (`ibmkg query "
+              "--graph G` reads it). Plain SPARQL clients read the mirrors G, G/ontology, "
+              "G/mappings and G/inferred, copied after each switch (they may lag if the server "
+              "dies mid-way; a rerun repairs them).")
 @credential_options
 @click.option("--inferred", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Publish the reasoner's inferences: auto = when "
@@ -138,19 +143,23 @@ def remote_store(endpoint: str, *, update_endpoint: str | None = None,
 @click.option("--local-test", is_flag=True, help="Allow Virtuoso's stock dba/dba account and "
               "plain http:// to another host: only for a throw-away server of your own.")
 @click.option("--rollback", is_flag=True, help="Make the previous version live again "
-              "instead of publishing.")
+              "instead of publishing (each of its role graphs checked first), and refresh "
+              "the mirrors.")
+@format_option(SummaryFormat, SummaryFormat.TEXT, "How to print the summary.")
 @_pass
 def publish(ctx: Context, endpoint: str, update_endpoint: str | None, graph_store: str | None,
             graph: str, user: str | None, password: str | None, use_netrc: bool,
             netrc_file: Path | None, auth: str, max_size: int, retries: int,
             ca_file: Path | None, inferred: str,
-            chunk: int, timeout: float, local_test: bool, rollback: bool) -> None:
-    """Publish the graph to a SPARQL server: validated, uploaded as a new version, verified,
-    then made live by one small update of the manifest.
+            chunk: int, timeout: float, local_test: bool, rollback: bool, fmt: str) -> None:
+    """Publish the graph to a SPARQL server: validated, each changed role graph uploaded and
+    verified, then all made live by one small update of the manifest, then mirrored.
 
-    Prints triples added and removed. Publishing the same data again changes nothing; a
+    Prints, per role, its live graph, triples, +added -removed and digest, then each mirror
+    and the total. Publishing the same data again changes nothing (and repairs a mirror); a
     failure (or a kill) at any point leaves the old or the new version live, and the
-    previous version is kept for --rollback.
+    previous version is kept for --rollback. Exit 1 when a mirror does not verify after its
+    copy (the new version is live all the same).
     """
     from ibmkg.endpoint.credentials import check_target
     from ibmkg.endpoint.publish import Publisher, plan_graphs
@@ -175,7 +184,17 @@ def publish(ctx: Context, endpoint: str, update_endpoint: str | None, graph_stor
         summary = publisher.publish(graph, plan_graphs(data, graph, inferred=inferences))
     for note in summary.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(summary.text())
+    if fmt == SummaryFormat.JSON:
+        import json
+
+        click.echo(json.dumps(summary.as_json(), indent=2))
+    else:
+        click.echo(summary.text())
+    if not summary.mirrors_verified:
+        click.echo(f"error: a mirror of <{graph}> differs from its live role graph after the "
+                   "copy; the new version is live (the manifest says so); rerun `ibmkg "
+                   "publish` to repair the mirror", err=True)
+        fail(1)
 
 
 def _virtuoso_graph_store(update_endpoint: str) -> str:

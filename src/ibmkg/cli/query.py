@@ -46,8 +46,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               "with --endpoint, seconds to wait for the endpoint (default 60).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Row cap of a local query; a cut answer says so on standard error.")
-@click.option("--graph", metavar="IRI", help="With --endpoint: query the graphs `ibmkg "
-              "publish --graph IRI` published there (default: the server's default graph).")
+@click.option("--graph", metavar="IRI", help="With --endpoint: query the publication `ibmkg "
+              "publish --graph IRI` made there: the live role graphs its manifest names, "
+              "merged as the default graph (default: the server's default graph).")
 @credential_options
 @click.option("--inferred", is_flag=True, help="Add the reasoner's inferences to the local "
               "graph first (build/inferred.ttl, recomputed when missing or stale).")

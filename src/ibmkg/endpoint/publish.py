@@ -1,36 +1,49 @@
-"""Publish the graph to a SPARQL server: versioned, verified, switched by one small update.
+"""Publish the graph to a SPARQL server: one graph per role, verified, switched by one update.
 
 A server is not trusted to be atomic (Virtuoso's Graph Store ``PUT`` with a body that fails
 part-way has already replaced the old graph, then answers 500), nor to survive: a kill at
 any moment of a publication or a rollback must leave the old or the new version live, never
 a mix and never nothing. So the data is never overwritten in place:
 
-* each version of a publication ``--graph G`` is ONE graph, ``urn:ibmkg:version:<id>:<G>``
-  (``<id>``: the first 16 hex digits of its content digest), holding the merge of the data,
-  the ontology with its imports, the mappings and the reasoner's inferences (each triple
-  once; the data is stored once, not once per role and again in a merge);
-* which version is live is said by the manifest graph ``urn:ibmkg:publication:<G>``:
-  append-only switch records ``<…#switch-N> seq N ; live <version> ; liveTriples n ;
-  liveDigest d``; the live version is the one of the highest complete record;
+* a version of a publication ``--graph G`` is one graph per role (:data:`ROLES`: the review
+  and studies, the ontology with its imports, the SSSOM mappings, the reasoner's
+  inferences), each named by its own content digest: ``urn:ibmkg:version:<id>:<role>:<G>``
+  (``<id>``: 16 hex digits). Each triple is in one role graph only (the first role that
+  states it), so the role graphs' merge is the whole publication, with nothing stored twice.
+  Two versions with the same ontology share one ontology graph: a change to the data alone
+  uploads and verifies the data graph alone;
+* which role graphs are live is said by the manifest graph ``urn:ibmkg:publication:<G>``
+  (:mod:`ibmkg.endpoint.manifest`): append-only switch records, each naming, in ONE
+  ``INSERT DATA``, the graph, triple count and digest of every role; the live version is the
+  one of the highest complete record.
 
-Publishing: (1) version graphs listed in the manifest that are neither live, previous nor
-the target are dropped (leftovers of an interrupted run); (2) the new version is announced
-in the manifest, uploaded in chunks (Graph Store ``POST`` of N-Triples, or SPARQL Update
-``INSERT DATA``) and verified (the server's fingerprint of it, counts and hashes computed by
-one aggregate query, :mod:`ibmkg.endpoint.digest`, must equal the local one); (3) the
-changes are counted on the server; (4) one ``INSERT DATA`` of a switch record makes it live;
-(5) versions older than the previous one are dropped. A rollback is one switch record back
-to the previous version (after checking that it is intact). Nothing changes when nothing
-differs (the same input twice reports 0 changes). Blank nodes are skolemised
+Publishing: (1) role graphs announced in the manifest that neither the live nor the previous
+record names, nor the new version, are dropped (leftovers of an interrupted run); (2) each
+new role graph is announced in the manifest, uploaded in chunks (Graph Store ``POST`` of
+N-Triples, or SPARQL Update ``INSERT DATA``) and verified (the server's fingerprint of it,
+counts and hashes computed by one aggregate query, :mod:`ibmkg.endpoint.digest`, must equal
+the local one); a role graph the live record already names is neither uploaded nor verified
+again; (3) the changes per role are counted on the server (``FILTER NOT EXISTS`` counts
+between the old and new role graphs; none when a role's digest is unchanged); (4) one
+``INSERT DATA`` of a switch record makes them all live; (5) role graphs named by neither of
+the last two records are dropped; (6) the mirrors are refreshed. A rollback checks every
+role graph of the previous record and writes one switch record back to it. The same input
+twice reports 0 changes and writes nothing to the manifest. Blank nodes are skolemised
 (:func:`ibmkg.endpoint.digest.skolemise`).
 
-Clients find the live version in the manifest (``ibmkg query --endpoint URL --graph G``
-does): :meth:`Publisher.live`.
+Readers: ``ibmkg query --endpoint URL --graph G`` reads the manifest (:meth:`Publisher.live`)
+and names every live role graph as a default graph (their merge). For plain SPARQL clients,
+each successful switch (and rollback) then refreshes *mirrors* at stable IRIs, ``G`` (the
+data), ``G/ontology``, ``G/mappings`` and ``G/inferred`` (:func:`role_graph`), by server-side
+``COPY`` (no re-upload), each verified by fingerprint. The mirrors are a convenience: if the
+server dies between the switch and the copy they lag behind or are partial; the manifest
+stays the truth, and a rerun of ``ibmkg publish`` (0 changes) repairs a mirror that does
+not verify.
 
 >>> role_graph("https://example.org/ibmkg", "ontology")
 'https://example.org/ibmkg/ontology'
->>> version_graph("https://example.org/ibmkg", "sha256:0123456789abcdef0123")
-'urn:ibmkg:version:0123456789abcdef:https://example.org/ibmkg'
+>>> version_graph("https://example.org/ibmkg", "sha256:0123456789abcdef0123", "data")
+'urn:ibmkg:version:0123456789abcdef:data:https://example.org/ibmkg'
 """
 
 from __future__ import annotations
@@ -43,10 +56,22 @@ from dataclasses import dataclass, field
 import pyoxigraph
 
 from ibmkg.endpoint.digest import Fingerprint, fingerprint, fingerprint_query, skolemise
+from ibmkg.endpoint.manifest import (
+    ROLES,
+    VERSION,
+    LiveVersion,
+    RoleGraph,
+    highest_seq,
+    manifest_graph,
+    parse_records,
+    record_subjects,
+    switch_update,
+    version_graph,
+)
 from ibmkg.errors import EndpointError, InputError, PublishError
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import MAPPINGS_GRAPH
-from ibmkg.store.base import ntriples
+from ibmkg.store.base import Value, ntriples
 from ibmkg.store.http import display_url
 from ibmkg.store.remote import RemoteStore
 
@@ -55,27 +80,21 @@ __all__ = [
     "GraphChange",
     "GraphPlan",
     "LiveVersion",
+    "MirrorCheck",
     "PublishSummary",
     "Publisher",
+    "RoleGraph",
     "manifest_graph",
     "plan_graphs",
     "role_graph",
     "version_graph",
 ]
 
-#: The graphs a publication holds, in upload order (``all`` is the merge of the others).
-ROLES = ("data", "ontology", "mappings", "inferred", "all")
-_STATE = "urn:ibmkg:publication:"
-_LIVE_DIGEST = "urn:ibmkg:publication:liveDigest"
-_LIVE_TRIPLES = "urn:ibmkg:publication:liveTriples"
-_SEQ = "urn:ibmkg:publication:seq"
-_LIVE = "urn:ibmkg:publication:live"
-_VERSION = "urn:ibmkg:publication:version"
-_ROLES = "urn:ibmkg:publication:roleTriples"
+Rows = list[tuple[Value, Value, Value]]
 
 
 def role_graph(graph: str, role: str) -> str:
-    """The IRI of one graph of a publication.
+    """The stable IRI of one role of a publication: where its mirror is kept.
 
     :param graph: the ``--graph`` IRI.
     :param role: one of :data:`ROLES`.
@@ -84,56 +103,13 @@ def role_graph(graph: str, role: str) -> str:
     return graph if role == "data" else f"{graph.rstrip('/')}/{role}"
 
 
-def manifest_graph(graph: str) -> str:
-    """The graph that says which version of a publication is live.
-
-    :param graph: the ``--graph`` IRI.
-    :returns: its manifest graph IRI.
-
-    >>> manifest_graph("https://example.org/ibmkg")
-    'urn:ibmkg:publication:https://example.org/ibmkg'
-    """
-    return f"{_STATE}{graph}"
-
-
-def version_graph(graph: str, digest: str) -> str:
-    """The graph holding one version of a publication.
-
-    :param graph: the ``--graph`` IRI.
-    :param digest: the version's content digest (``sha256:<hex>``).
-    :returns: its IRI.
-
-    >>> version_graph("https://example.org/ibmkg", "sha256:" + "ab" * 32)
-    'urn:ibmkg:version:abababababababab:https://example.org/ibmkg'
-    """
-    return f"urn:ibmkg:version:{digest.split(':')[-1][:16]}:{graph}"
-
-
-@dataclass(frozen=True)
-class LiveVersion:
-    """One switch record of a manifest.
-
-    :param seq: its sequence number (the highest complete one is live).
-    :param graph: the version graph it made live.
-    :param triples: the triples that version holds.
-    :param digest: that version's content digest.
-    :param roles: triples per role, as written (``data=… ontology=…``).
-    """
-
-    seq: int
-    graph: str
-    triples: int
-    digest: str
-    roles: str = ""
-
-
 @dataclass(frozen=True)
 class GraphPlan:
-    """One graph to publish.
+    """One role graph to publish.
 
-    :param name: the live graph IRI.
+    :param name: the role's mirror IRI (:func:`role_graph`).
     :param role: one of :data:`ROLES`.
-    :param triples: its content, without blank nodes or duplicates.
+    :param triples: its content, without blank nodes, duplicates or triples of earlier roles.
     """
 
     name: str
@@ -143,7 +119,10 @@ class GraphPlan:
 
 def plan_graphs(data: LoadedData, graph: str, *,
                 inferred: Iterable[pyoxigraph.Triple] | None = None) -> list[GraphPlan]:
-    """Split the loaded project into the graphs of a publication (blank nodes skolemised).
+    """Split the loaded project into the role graphs of a publication (blank nodes skolemised).
+
+    A triple stated in two roles goes to the first of :data:`ROLES` (and an inference already
+    stated is left out), so the role graphs are disjoint and their merge is the publication.
 
     :param data: the loaded project.
     :param graph: the ``--graph`` IRI.
@@ -155,10 +134,10 @@ def plan_graphs(data: LoadedData, graph: str, *,
     >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("http://x/s"),
     ...                       pyoxigraph.NamedNode("http://x/p"), pyoxigraph.Literal("o"))
     >>> plans = plan_graphs(LoadedData((SourceGraph("http://x/g", "kg/a.ttl", (t,)),),
-    ...                                SourceIndex()), "http://x/pub")
+    ...                                SourceIndex()), "http://x/pub", inferred=[t])
     >>> [(p.role, p.name, len(p.triples)) for p in plans]
     [('data', 'http://x/pub', 1), ('ontology', 'http://x/pub/ontology', 0), \
-('all', 'http://x/pub/all', 1)]
+('inferred', 'http://x/pub/inferred', 0)]
     """
     try:
         pyoxigraph.NamedNode(graph)
@@ -176,27 +155,25 @@ def plan_graphs(data: LoadedData, graph: str, *,
         else:
             role = "data"
         parts[role].update(source.triples)
+    if inferred is not None:
+        parts["inferred"] = set(inferred)
     plans: list[GraphPlan] = []
     stated: set[pyoxigraph.Triple] = set()
-    for role in ROLES[:3]:
-        content = set(skolemise(parts[role]))
+    for role in ROLES:
+        content = set(skolemise(parts[role])) - stated
         stated |= content
-        if content or role in ("data", "ontology"):
-            plans.append(GraphPlan(role_graph(graph, role), role, tuple(sorted(content, key=str))))
-    if inferred is not None:
-        new = set(skolemise(set(inferred))) - stated
-        stated |= new
-        plans.append(GraphPlan(role_graph(graph, "inferred"), "inferred",
-                               tuple(sorted(new, key=str))))
-    plans.append(GraphPlan(role_graph(graph, "all"), "all", tuple(sorted(stated, key=str))))
+        if content or role in ("data", "ontology") or (role == "inferred" and
+                                                        inferred is not None):
+            plans.append(GraphPlan(role_graph(graph, role), role,
+                                   tuple(sorted(content, key=str))))
     return plans
 
 
 @dataclass(frozen=True)
 class GraphChange:
-    """What publishing did to one graph.
+    """What publishing (or a rollback) did to one role.
 
-    :param graph: the live graph IRI.
+    :param graph: the role graph now live (the old one when the role is gone).
     :param role: its role.
     :param triples: triples it holds now.
     :param added: triples that were not there before.
@@ -212,36 +189,88 @@ class GraphChange:
     digest: str
 
 
+@dataclass(frozen=True)
+class MirrorCheck:
+    """One mirror after a switch: a stable IRI holding a copy of a live role graph.
+
+    :param graph: the mirror's IRI (:func:`role_graph`).
+    :param role: its role.
+    :param triples: the triples it holds.
+    :param copied: whether it was copied (or dropped) now; ``False`` when it was current.
+    :param verified: whether its fingerprint equals the live role graph's.
+    """
+
+    graph: str
+    role: str
+    triples: int
+    copied: bool
+    verified: bool
+
+
 @dataclass
 class PublishSummary:
     """The outcome of a publication or a rollback.
 
     :param endpoint: the endpoint (no credentials).
-    :param changes: one entry per graph.
-    :param notes: remarks (a live graph that was not a complete publication, ...).
+    :param changes: one entry per role.
+    :param notes: remarks.
+    :param mirrors: the mirrors, checked after the switch.
+
+    >>> s = PublishSummary("http://x/sparql", [GraphChange("urn:v", "data", 3, 1, 0, "ab")])
+    >>> print(s.text())
+    data      urn:v        3 triples  +1 -0  ab
+    1 change(s): +1 -0 at http://x/sparql
     """
 
     endpoint: str
     changes: list[GraphChange]
     notes: list[str] = field(default_factory=list)
+    mirrors: list[MirrorCheck] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        """Whether any graph changed."""
+        """Whether any role changed."""
         return any(c.added or c.removed for c in self.changes)
 
+    @property
+    def mirrors_verified(self) -> bool:
+        """Whether every mirror equals its live role graph."""
+        return all(m.verified for m in self.mirrors)
+
     def text(self) -> str:
-        """The summary as aligned text, one line per graph and a total.
+        """The summary as aligned text: one line per role, one per mirror, and the total.
 
         :returns: the text.
         """
         width = max((len(c.graph) for c in self.changes), default=0)
         lines = [f"{c.role:<9} {c.graph:<{width}}  {c.triples:>7} triples  +{c.added} "
                  f"-{c.removed}  {c.digest}" for c in self.changes]
+        width = max((len(m.graph) for m in self.mirrors), default=0)
+        lines += [f"mirror    {m.graph:<{width}}  {m.triples:>7} triples  "
+                  f"{'copied, ' if m.copied else ''}"
+                  f"{'verified' if m.verified else 'DIFFERS: rerun ibmkg publish'}"
+                  for m in self.mirrors]
         added = sum(c.added for c in self.changes)
         removed = sum(c.removed for c in self.changes)
         total = f"{added + removed} change(s): +{added} -{removed} at {self.endpoint}"
         return "\n".join([*lines, total if self.changed else f"0 changes at {self.endpoint}"])
+
+    def as_json(self) -> dict[str, object]:
+        """The summary as a JSON-ready dict.
+
+        :returns: ``endpoint``, ``changed``, ``added``, ``removed``, ``graphs``, ``mirrors``
+            and ``notes``.
+
+        >>> PublishSummary("http://x/sparql", []).as_json()["changed"]
+        False
+        """
+        return {
+            "endpoint": self.endpoint, "changed": self.changed,
+            "added": sum(c.added for c in self.changes),
+            "removed": sum(c.removed for c in self.changes),
+            "graphs": [vars(c) for c in self.changes],
+            "mirrors": [vars(m) for m in self.mirrors], "notes": list(self.notes),
+        }
 
 
 Progress = Callable[[str], None]
@@ -337,27 +366,21 @@ class Publisher:
 
     # -- the manifest ---------------------------------------------------------------------
 
+    def _manifest(self, graph: str) -> Rows:
+        table = self.store.select(f"SELECT ?x ?p ?o WHERE {{ GRAPH <{manifest_graph(graph)}> "
+                                  "{ ?x ?p ?o } }", scoped=False)  # a few triples: read whole
+        return [(x, p, o) for x, p, o in table.rows]
+
     def switches(self, graph: str) -> list[LiveVersion]:
         """The complete switch records of a publication, oldest first.
 
         :param graph: the ``--graph`` IRI.
         :returns: the records (empty before the first publication).
         """
-        table = self.store.select(f"SELECT ?x ?p ?o WHERE {{ GRAPH <{manifest_graph(graph)}> "
-                                  "{ ?x ?p ?o } }", scoped=False)  # a few triples: read whole
-        fields: dict[str, dict[str, object]] = {}
-        for x, p, o in table.rows:
-            if x is not None and p is not None:
-                fields.setdefault(str(x), {})[str(p)] = o
-        records = set()
-        for values in fields.values():
-            n, v, t, d = (values.get(k) for k in (_SEQ, _LIVE, _LIVE_TRIPLES, _LIVE_DIGEST))
-            if isinstance(n, int) and isinstance(t, int) and v is not None and d is not None:
-                records.add(LiveVersion(n, str(v), t, str(d), str(values.get(_ROLES) or "")))
-        return sorted(records, key=lambda r: r.seq)
+        return parse_records(self._manifest(graph))
 
     def live(self, graph: str) -> LiveVersion | None:
-        """The live version of a publication.
+        """The live version of a publication: its record, naming every live role graph.
 
         :param graph: the ``--graph`` IRI.
         :returns: its switch record, or ``None`` before the first publication.
@@ -365,120 +388,190 @@ class Publisher:
         records = self.switches(graph)
         return records[-1] if records else None
 
-    def _versions(self, graph: str) -> set[str]:
-        table = self.store.select(f"SELECT DISTINCT ?v WHERE {{ GRAPH <{manifest_graph(graph)}> "
-                                  f"{{ ?x <{_VERSION}> ?v }} }}", scoped=False)
-        return {str(v) for (v,) in table.rows if v is not None}
+    def _announced(self, rows: Rows, graph: str) -> set[str]:
+        manifest = manifest_graph(graph)
+        return {str(o) for x, p, o in rows if str(x) == manifest and str(p) == VERSION}
 
-    def _switch(self, graph: str, seq: int, version: str, triples: int, digest: str,
-                roles: str) -> None:
-        """Make ``version`` live: one INSERT DATA of a small record (all or nothing)."""
-        record = f"<{manifest_graph(graph)}#switch-{seq}>"
-        self.store.update(
-            f"INSERT DATA {{ GRAPH <{manifest_graph(graph)}> {{ {record} <{_SEQ}> {seq} ; "
-            f"<{_LIVE}> <{version}> ; <{_LIVE_TRIPLES}> {triples} ; "
-            f"<{_LIVE_DIGEST}> \"{digest}\" ; <{_ROLES}> \"{roles}\" }} }}")
+    def _announce(self, graph: str, names: Iterable[str]) -> None:
+        manifest = manifest_graph(graph)
+        body = " ".join(f"<{manifest}> <{VERSION}> <{name}> ." for name in sorted(names))
+        if body:
+            self.store.update(f"INSERT DATA {{ GRAPH <{manifest}> {{ {body} }} }}")
 
     def _prune(self, graph: str, keep: set[str], records: Sequence[LiveVersion]) -> None:
-        """Drop versions not kept (never the live or previous one) and old switch records."""
+        """Drop announced role graphs not kept, then switch records but the last two.
+
+        Never called with a live or previous role graph outside ``keep``.
+        """
         manifest = manifest_graph(graph)
-        for version in sorted(self._versions(graph) - keep):
-            self.store.update(f"DROP SILENT GRAPH <{version}>")
+        rows = self._manifest(graph)
+        for name in sorted(self._announced(rows, graph) - keep):
+            self.store.update(f"DROP SILENT GRAPH <{name}>")
             self.store.update(f"DELETE DATA {{ GRAPH <{manifest}> {{ <{manifest}> "
-                              f"<{_VERSION}> <{version}> }} }}")
-        for record in records[:-2]:
-            self.store.update(f"DELETE WHERE {{ GRAPH <{manifest}> {{ "
-                              f"<{manifest}#switch-{record.seq}> ?p ?o }} }}")
+                              f"<{VERSION}> <{name}> }} }}")
+        old = record_subjects(graph, rows, records[-2:])
+        if old:
+            values = " ".join(f"<{x}>" for x in old)
+            self.store.update(f"DELETE {{ GRAPH <{manifest}> {{ ?x ?p ?o }} }} WHERE {{ "
+                              f"GRAPH <{manifest}> {{ ?x ?p ?o }} VALUES ?x {{ {values} }} }}")
+
+    def _changes(self, old: LiveVersion | None, new: Sequence[RoleGraph]) -> list[GraphChange]:
+        """Per role: triples added and removed, counted on the server (0/0 unqueried when
+        the role graph is the same)."""
+        changes: list[GraphChange] = []
+        now = {r.role: r for r in new}
+        before = {r.role: r for r in old.roles} if old is not None else {}
+        for role in [*ROLES, *sorted((set(now) | set(before)) - set(ROLES))]:
+            n, o = now.get(role), before.get(role)
+            if n is not None and o is not None and n.graph == o.graph:
+                changes.append(GraphChange(n.graph, role, n.triples, 0, 0, n.digest))
+            elif n is not None and o is not None:
+                changes.append(GraphChange(n.graph, role, n.triples,
+                                           self._difference(n.graph, o.graph),
+                                           self._difference(o.graph, n.graph), n.digest))
+            elif n is not None:
+                changes.append(GraphChange(n.graph, role, n.triples, n.triples, 0, n.digest))
+            elif o is not None:
+                changes.append(GraphChange(o.graph, role, 0, 0, o.triples, "-"))
+        return changes
+
+    def _switch(self, graph: str, rows: Rows, roles: Sequence[RoleGraph]) -> LiveVersion:
+        """Make ``roles`` live: one INSERT DATA of a small record (all or nothing)."""
+        self.store.update(switch_update(graph, highest_seq(rows) + 1, roles))
+        now = self.live(graph)
+        if now is None or {(r.role, r.graph) for r in now.roles} != \
+                {(r.role, r.graph) for r in roles}:
+            raise PublishError(f"{display_url(self.store.update_endpoint)}: the manifest of "
+                               f"<{graph}> does not name the new role graphs after the switch; "
+                               "rerun")
+        return now
+
+    def refresh_mirrors(self, graph: str, live: LiveVersion,
+                        switched: Iterable[str] = ()) -> list[MirrorCheck]:
+        """Make each mirror (:func:`role_graph`) a copy of its live role graph, server-side.
+
+        A mirror whose fingerprint already equals the record's is left alone; another is
+        replaced by ``COPY`` and checked again. A role the live version lacks has its mirror
+        dropped.
+
+        :param graph: the ``--graph`` IRI.
+        :param live: the live record.
+        :param switched: roles whose live graph just changed: copied without looking first.
+        :returns: one check per role of the live version (and per mirror dropped).
+        :raises EndpointError: when the server fails (the live version stays live).
+        """
+        checks: list[MirrorCheck] = []
+        for role in ROLES:
+            mirror = role_graph(graph, role)
+            source = live.role(role)
+            if source is None:
+                present = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{mirror}> "
+                                      "{ ?s ?p ?o } }")
+                if present:  # reported only when there was something to drop
+                    self.store.update(f"DROP SILENT GRAPH <{mirror}>")
+                    checks.append(MirrorCheck(mirror, role, 0, True, True))
+                continue
+            copied = role in switched
+            if not copied:
+                found = self.remote_fingerprint(mirror)
+                copied = (found.triples, found.digest) != (source.triples, source.digest)
+            if copied:
+                self.progress(f"copying {source.graph} to {mirror}")
+                if source.triples:
+                    self.store.update(f"COPY SILENT GRAPH <{source.graph}> TO GRAPH <{mirror}>")
+                else:
+                    self.store.update(f"DROP SILENT GRAPH <{mirror}>")
+                self.progress(f"copied {source.graph} to {mirror}")
+                found = self.remote_fingerprint(mirror)
+            verified = (found.triples, found.digest) == (source.triples, source.digest)
+            checks.append(MirrorCheck(mirror, role, found.triples, copied, verified))
+        return checks
 
     # -- publish and rollback -------------------------------------------------------------
 
     def publish(self, graph: str, plans: Sequence[GraphPlan]) -> PublishSummary:
-        """Publish: upload a new version, verify it, count the changes, switch, clean up.
+        """Publish: upload the changed role graphs, verify them, count, switch, clean up.
 
         :param graph: the ``--graph`` IRI.
-        :param plans: the graphs (:func:`plan_graphs`); their merge (role ``all``) is the
-            version uploaded, the others give the per-role counts.
-        :returns: what changed.
-        :raises PublishError: when the new version does not verify (the live one untouched).
+        :param plans: the role graphs (:func:`plan_graphs`).
+        :returns: what changed, per role, and the mirrors.
+        :raises PublishError: when a new role graph does not verify (the live version
+            untouched), or the live one was edited by hand.
         :raises EndpointError: when the server fails (the live version is then still the old
             one, or already the new one when the failure came after the switch; rerun).
         """
         url = display_url(self.store.update_endpoint)
-        merged = next(plan for plan in plans if plan.role == "all")
-        expected = fingerprint(merged.triples, self.flavour)
-        version = version_graph(graph, expected.digest)
-        roles = " ".join(f"{p.role}={len(p.triples)}" for p in plans if p.role != "all")
-        records = self.switches(graph)
+        expected = {p.role: fingerprint(p.triples, self.flavour) for p in plans}
+        targets = [RoleGraph(p.role, version_graph(graph, expected[p.role].digest, p.role),
+                             len(p.triples), expected[p.role].digest) for p in plans]
+        rows = self._manifest(graph)
+        records = parse_records(rows)
         live = records[-1] if records else None
-        previous = records[-2].graph if len(records) > 1 else None
-        keep = {g for g in (live.graph if live else None, previous) if g is not None}
-        manifest = manifest_graph(graph)
-        if live is not None and live.graph == version:
-            problems = expected.differences(self.remote_fingerprint(version))
-            if problems:  # never drop or rewrite the live graph
-                raise PublishError(f"{url}: the live version <{version}> differs from what "
-                                   f"was published ({problems[0]}; edited by hand?); run "
-                                   "`ibmkg publish --rollback`, or drop that graph and rerun")
+        previous = records[-2] if len(records) > 1 else None
+        keep = {n for r in (live, previous) if r is not None for n in r.names}
+        if live is not None and live.same_graphs(LiveVersion(0, tuple(targets))):
+            for target in targets:  # never drop or rewrite a live graph
+                problems = expected[target.role].differences(self.remote_fingerprint(target.graph))
+                if problems:
+                    raise PublishError(
+                        f"{url}: the live {target.role} graph <{target.graph}> differs from what "
+                        f"was published ({problems[0]}; edited by hand?); run `ibmkg publish "
+                        "--rollback`, or drop that graph and rerun")
             self._prune(graph, keep, records)
-            return PublishSummary(url, [GraphChange(version, "all", len(merged.triples),
-                                                    0, 0, expected.digest)])
-        self._prune(graph, keep | {version}, records)
-        ready = version in keep and not expected.differences(self.remote_fingerprint(version))
-        if not ready:
-            self.store.update(f"DROP SILENT GRAPH <{version}>")
-            self.store.update(f"INSERT DATA {{ GRAPH <{manifest}> {{ <{manifest}> "
-                              f"<{_VERSION}> <{version}> }} }}")
-            self.upload(merged.triples, version)
-            found = self.remote_fingerprint(version)
-            problems = expected.differences(found)
+            return PublishSummary(url, self._changes(live, live.roles),
+                                  mirrors=self.refresh_mirrors(graph, live))
+        announced = self._announced(rows, graph)
+        self._prune(graph, keep | {t.graph for t in targets}, records)
+        live_names = set(live.names) if live is not None else set()
+        plan = {p.role: p for p in plans}
+        for target in targets:
+            if target.graph in live_names:
+                continue  # shared with the live version, verified when it went live
+            if target.graph in keep | announced and not expected[target.role].differences(
+                    self.remote_fingerprint(target.graph)):
+                continue  # complete already (the previous version's, or an earlier run's)
+            self.store.update(f"DROP SILENT GRAPH <{target.graph}>")
+            self._announce(graph, [target.graph])
+            self.upload(plan[target.role].triples, target.graph)
+            found = self.remote_fingerprint(target.graph)
+            problems = expected[target.role].differences(found)
             if problems:
                 raise PublishError(
-                    f"{url}: the new version <{version}> holds {found.triples} of "
-                    f"{len(merged.triples)} triples or differs ({problems[0]}); the live "
-                    "version was not changed; check the server's log and rerun")
-            self.progress(f"verified {len(merged.triples)} triples in {version}")
-        added = self._difference(version, live.graph) if live else len(merged.triples)
-        removed = self._difference(live.graph, version) if live else 0
-        self._switch(graph, (live.seq + 1) if live else 1, version, len(merged.triples),
-                     expected.digest, roles)
-        now = self.live(graph)
-        if now is None or now.graph != version:
-            raise PublishError(f"{url}: the manifest of <{graph}> does not name the new version "
-                               "after the switch; rerun")
-        self.progress(f"switched <{graph}> to {version}")
-        self._prune(graph, {version} | ({live.graph} if live else set()), self.switches(graph))
-        return PublishSummary(url, [GraphChange(version, "all", len(merged.triples), added,
-                                                removed, expected.digest)],
-                              [f"roles: {roles}"])
+                    f"{url}: the new {target.role} graph <{target.graph}> holds {found.triples} "
+                    f"of {target.triples} triples or differs ({problems[0]}); the live version "
+                    "was not changed; check the server's log and rerun")
+            self.progress(f"verified {target.triples} triples in {target.graph}")
+        changes = self._changes(live, targets)
+        now = self._switch(graph, rows, targets)
+        self.progress(f"switched <{graph}> to {len(targets)} role graphs")
+        self._prune(graph, set(now.names) | live_names, [r for r in (live, now) if r])
+        switched = [c.role for c in changes if c.added or c.removed]
+        return PublishSummary(url, changes, mirrors=self.refresh_mirrors(graph, now, switched))
 
     def rollback(self, graph: str) -> PublishSummary:
         """Make the previous version live again (the current one becomes the previous one).
 
         :param graph: the ``--graph`` IRI.
-        :returns: what changed.
-        :raises PublishError: when there is no previous version, or it is not intact.
+        :returns: what changed, per role, and the mirrors.
+        :raises PublishError: when there is no previous version, or a role graph of it is not
+            intact.
         """
         url = display_url(self.store.update_endpoint)
-        records = self.switches(graph)
-        if len(records) < 2 or records[-2].graph == records[-1].graph:
+        rows = self._manifest(graph)
+        records = parse_records(rows)
+        if len(records) < 2 or records[-2].same_graphs(records[-1]):
             raise PublishError(f"{url}: no previous version of <{graph}> to roll back to; "
                                "publish twice first")
         live, previous = records[-1], records[-2]
-        found = self.remote_fingerprint(previous.graph)
-        if found.digest != previous.digest or found.triples != previous.triples:
-            raise PublishError(f"{url}: the previous version <{previous.graph}> holds "
-                               f"{found.triples} of {previous.triples} triples or differs; "
-                               "nothing was rolled back; publish again instead")
-        added = self._difference(previous.graph, live.graph)
-        removed = self._difference(live.graph, previous.graph)
-        self._switch(graph, live.seq + 1, previous.graph, previous.triples, previous.digest,
-                     previous.roles)
-        now = self.live(graph)
-        if now is None or now.graph != previous.graph:
-            raise PublishError(f"{url}: the manifest of <{graph}> does not name the previous "
-                               "version after the rollback; rerun `ibmkg publish --rollback`")
-        self.progress(f"rolled <{graph}> back to {previous.graph}")
-        self._prune(graph, {previous.graph, live.graph}, self.switches(graph))
-        return PublishSummary(url, [GraphChange(previous.graph, "all", previous.triples, added,
-                                                removed, previous.digest)],
-                              [f"roles: {previous.roles}"] if previous.roles else [])
+        for role in previous.roles:
+            found = self.remote_fingerprint(role.graph)
+            if found.digest != role.digest or found.triples != role.triples:
+                raise PublishError(f"{url}: the previous {role.role} graph <{role.graph}> holds "
+                                   f"{found.triples} of {role.triples} triples or differs; "
+                                   "nothing was rolled back; publish again instead")
+        changes = self._changes(live, previous.roles)
+        now = self._switch(graph, rows, previous.roles)
+        self.progress(f"rolled <{graph}> back to the record of seq {previous.seq}")
+        self._prune(graph, set(previous.names) | set(live.names), [live, now])
+        switched = [c.role for c in changes if c.added or c.removed]
+        return PublishSummary(url, changes, mirrors=self.refresh_mirrors(graph, now, switched))

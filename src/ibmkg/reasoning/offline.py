@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
@@ -33,6 +34,11 @@ JAVA_PROXY_ENV: Final = "IBMKG_JAVA_PROXY"
 DEFAULT_JAVA_PROXY: Final = "127.0.0.1:9"
 #: The variable every JVM reads its extra options from.
 _TOOL_OPTIONS: Final = "JAVA_TOOL_OPTIONS"
+#: HermiT batches run in parallel threads, each inside :func:`java_offline`; the process has
+#: one environment, so the variable is set by the first to enter and restored by the last
+#: to leave (each restoring its own saved value let the options outlive every reasoner).
+_LOCK = threading.Lock()
+_ACTIVE: list[str | None] = []  # one entry per body running; [0] is the value saved
 
 
 def java_options(proxy: str) -> str:
@@ -68,7 +74,7 @@ def java_offline() -> Iterator[None]:
     """Run the body with ``JAVA_TOOL_OPTIONS`` sending Java's connections to the dead proxy.
 
     The user's own ``JAVA_TOOL_OPTIONS`` are kept; ibmkg's proxy options come after them,
-    so they win. The variable is restored afterwards.
+    so they win. The variable is restored when the last body running in any thread ends.
 
     :raises InputError: when ``$IBMKG_JAVA_PROXY`` is malformed.
 
@@ -80,12 +86,17 @@ def java_offline() -> Iterator[None]:
     True
     """
     options = java_options(os.environ.get(JAVA_PROXY_ENV) or DEFAULT_JAVA_PROXY)
-    saved = os.environ.get(_TOOL_OPTIONS)
-    os.environ[_TOOL_OPTIONS] = f"{saved} {options}" if saved else options
+    with _LOCK:
+        saved = _ACTIVE[0] if _ACTIVE else os.environ.get(_TOOL_OPTIONS)
+        if not _ACTIVE:
+            os.environ[_TOOL_OPTIONS] = f"{saved} {options}" if saved else options
+        _ACTIVE.append(saved)
     try:
         yield
     finally:
-        if saved is None:
-            os.environ.pop(_TOOL_OPTIONS, None)
-        else:
-            os.environ[_TOOL_OPTIONS] = saved
+        with _LOCK:
+            _ACTIVE.pop()
+            if not _ACTIVE and saved is None:
+                os.environ.pop(_TOOL_OPTIONS, None)
+            elif not _ACTIVE and saved is not None:
+                os.environ[_TOOL_OPTIONS] = saved
