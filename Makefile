@@ -131,12 +131,12 @@ bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/1
 
 bench-quick: $(STAMP) ## The smallest size (1,000 studies) without HermiT and pySHACL, one run (~1 min); writes benchmarks/results/quick.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 --repeat 1 --budget 300 \
-	  --steps load,load-bare,load-cache-build,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
+	  --steps load,load-graphs,load-bare,load-cache-build,load-bare-disk,load-cached,query-cli,reason-fast,queries,export,export-bare,help \
 	  --out benchmarks/results/quick.md
 
-bench-load: $(STAMP) ## Loading (strict, bare, cache build, cached reopen), `ibmkg query`, every stored query and --help at 1k/10k/100k, one run (~1 h, ~10 GB at 100k); writes benchmarks/results/scale-load.md
+bench-load: $(STAMP) ## Loading (query store, with study graphs, bare; cache build and bare on disk; cached reopen), `ibmkg query`, every stored query and --help at 1k/10k/100k, one run (~1 h, ~10 GB at 100k); writes benchmarks/results/scale-load.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 1 --budget 900 \
-	  --steps load,load-bare,load-cache-build,load-cached,query-cli,queries,help \
+	  --steps load,load-graphs,load-bare,load-cache-build,load-bare-disk,load-cached,query-cli,queries,help \
 	  --reason-queries-up-to 1000 --out benchmarks/results/scale-load.md
 
 site: $(STAMP) ## Write the linked-data site into build/site (pages, RDF, VoID/DCAT, pictures)

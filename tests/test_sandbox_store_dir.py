@@ -16,6 +16,7 @@ from ibmkg.errors import QueryTimeoutError
 from ibmkg.paths import Layout
 from ibmkg.queries import load_catalogue, run_query
 from ibmkg.sandbox.store import SandboxedStore
+from ibmkg.sparql import names_graphs
 from ibmkg.store.cache import cache_path, cached_lexical, open_cached, store_directory
 from ibmkg.store.embedded import EmbeddedStore
 
@@ -36,18 +37,27 @@ def test_a_cached_store_names_its_directory(layout: Layout) -> None:
     assert store_directory(EmbeddedStore()) is None
 
 
-def test_workers_on_the_store_directory_answer_as_the_embedded_store(layout: Layout) -> None:
-    inner, _ = open_cached(layout)
+@pytest.mark.parametrize("variant", ["plain", "graphs"])
+def test_workers_on_the_store_directory_answer_as_the_embedded_store(layout: Layout,
+                                                                     variant: str) -> None:
+    """Each query on the store ``ibmkg query`` picks for it: ``graphs`` for the queries that
+    name graphs (the plain store keeps studies in the default graph only), any on ``graphs``."""
+    inner, _ = open_cached(layout, variant=variant)
     reference = EmbeddedStore.from_project(layout)
     catalogue = load_catalogue(layout.queries)
-    with SandboxedStore(inner, lexical=cached_lexical(layout), timeout=20, workers=1,
+    with SandboxedStore(inner, lexical=cached_lexical(layout, variant), timeout=20, workers=1,
                         store_dir=store_directory(inner)) as store:
-        assert store.pool._store_dir == cache_path(layout) / "db"
+        assert store.pool._store_dir == cache_path(layout, variant) / "db"
+        ran = 0
         for name, stored in catalogue.items():
             if stored.federated or stored.inferred or stored.params:
                 continue
+            if variant == "plain" and names_graphs(stored.sparql):
+                continue  # answered from the graphs store (the other parameter)
+            ran += 1
             assert run_query(store, stored).sorted().rows == \
                 run_query(reference, stored).sorted().rows, name
+        assert ran == (3 if variant == "plain" else 4)
         pids = store.pool.pids
         with pytest.raises(QueryTimeoutError):  # the worker is killed, a new one opens the store
             store.run(BOMB, timeout=1)

@@ -9,13 +9,14 @@ import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 
 from ibmkg.cli import cli
 from ibmkg.errors import RdfSyntaxError, UnsafePathError
 from ibmkg.paths import Layout, find_root
-from ibmkg.queries import find_query, run_query
+from ibmkg.queries import find_query, load_catalogue, run_query
 from ibmkg.store.base import Row
 from ibmkg.store.cache import cache_path, digest_files, open_cached, project_digest, source_files
 from ibmkg.store.embedded import EmbeddedStore
@@ -46,7 +47,7 @@ def test_reused_while_unchanged_and_same_answers(project: Layout) -> None:
     assert not hit and (cache_path(project) / "manifest.json").is_file()
     second, hit = open_cached(project)
     assert hit
-    strict = EmbeddedStore.from_project(project)
+    strict = EmbeddedStore.from_project(project, study_graphs=False)
     assert _rows(second, project) == _rows(first, project) == _rows(strict, project)
     assert len(second.oxigraph) == len(strict.oxigraph)
 
@@ -129,3 +130,61 @@ def test_the_quick_digest_follows_every_kind_of_change(project: Layout) -> None:
     ontology.write_text(ontology.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     seen.add(project_digest(project))
     assert len(seen) == 5
+
+
+def _graph_names(store: EmbeddedStore) -> set[str]:
+    return set(store.graph_names())
+
+
+def _default_graph(store: EmbeddedStore) -> tuple[int, set[str]]:
+    """The default graph's size and its triples without blank nodes (labels differ)."""
+    quads = list(store.oxigraph.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    return len(quads), {str(q) for q in quads if not any(
+        isinstance(term, pyoxigraph.BlankNode) for term in (q.subject, q.object))}
+
+
+def test_the_query_store_keeps_studies_once_and_answers_alike(project: Layout) -> None:
+    """plain: each study's triples once (default graph only); graphs: also one named graph
+    per study file. Same default graph, so every stored query answers alike on both and on
+    the strict in-memory store."""
+    plain, _ = open_cached(project, variant="plain")
+    graphs, _ = open_cached(project, variant="graphs")
+    strict = EmbeddedStore.from_project(project)
+    studies = {f"https://w3id.org/ibmkg/study/{slug}" for slug in STUDIES}
+    assert studies <= _graph_names(graphs) == _graph_names(strict)
+    assert _graph_names(plain) == _graph_names(strict) - studies
+    assert _default_graph(plain) == _default_graph(graphs) == _default_graph(strict)
+    study_triples = sum(strict.count_triples(g) for g in studies)
+    assert len(graphs.oxigraph) - len(plain.oxigraph) == study_triples > 300
+    catalogue = load_catalogue(project.queries)
+    ran = 0
+    for name, stored in sorted(catalogue.items()):
+        if stored.federated or stored.inferred:
+            continue
+        answers = [run_query(s, stored).rows for s in (plain, graphs, strict)]
+        assert answers[0] == answers[1] == answers[2], name
+        ran += 1
+    assert ran >= 18
+
+
+def test_a_query_naming_graphs_is_answered_from_the_graphs_store(project: Layout,
+                                                                 tmp_path: Path) -> None:
+    query = tmp_path / "per-file.rq"
+    query.write_text("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ibmkg:Study } }\n"
+                     "GROUP BY ?g ORDER BY ?g\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--root", str(project.root), "query", str(query),
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[0] for line in result.output.splitlines()[1:]] == [
+        f"https://w3id.org/ibmkg/study/{slug}" for slug in sorted(STUDIES)]
+    assert (cache_path(project, "graphs") / "manifest.json").is_file()
+    plain = runner.invoke(cli, ["--root", str(project.root), "query", "patients-by-design",
+                                "--format", "csv"])
+    assert plain.exit_code == 0, plain.output
+    assert (cache_path(project, "plain") / "manifest.json").is_file()
+
+
+def test_an_unknown_cached_store_is_refused(project: Layout) -> None:
+    with pytest.raises(ValueError, match="unknown cached store 'nope'"):
+        open_cached(project, variant="nope")

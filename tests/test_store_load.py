@@ -73,12 +73,18 @@ def test_blank_nodes_are_the_same_nodes_in_the_named_and_the_default_graph() -> 
     assert named and named == default
 
 
-def test_the_cache_built_without_python_triples_has_the_same_graphs(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("variant", "study_graphs"), [("plain", False), ("graphs", True)])
+def test_the_cache_built_without_python_triples_has_the_same_graphs(
+        tmp_path: Path, variant: str, study_graphs: bool) -> None:
     layout = _synthetic(tmp_path, 20)
-    cached, hit = open_cached(layout)
+    cached, hit = open_cached(layout, variant=variant)
     assert not hit and cached.path is not None
-    reference = EmbeddedStore.from_data(load_project(layout))
+    reference = EmbeddedStore.from_data(load_project(layout), study_graphs=study_graphs)
     assert _content(cached.oxigraph) == _content(reference.oxigraph)
+    in_memory = EmbeddedStore.from_project(layout, study_graphs=study_graphs)
+    assert _content(in_memory.oxigraph) == _content(reference.oxigraph)
+    studies = [g for g in reference.graph_names() if "/study/" in g]
+    assert len(studies) == (20 if study_graphs else 0)
 
 
 def _append(text: str) -> Callable[[Path], object]:

@@ -35,6 +35,7 @@ __all__ = [
     "bind_values",
     "check_safe",
     "declared_prefixes",
+    "names_graphs",
     "query_form",
     "syntax_error",
     "tokens",
@@ -105,6 +106,23 @@ def tokens(text: str) -> Iterator[Token]:
 
 def _significant(text: str) -> list[Token]:
     return [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+
+
+def names_graphs(text: str) -> bool:
+    """Whether a query names graphs (a ``GRAPH`` pattern), outside strings, IRIs and comments.
+
+    Such a query needs a store that keeps every source file in its own named graph
+    (:data:`ibmkg.store.cache.VARIANTS`); any other query reads the default graph only.
+
+    :param text: the query.
+    :returns: the answer (``True`` as well for a word ``graph`` used as a keyword in any case).
+
+    >>> names_graphs("SELECT ?g { GRAPH ?g { ?s ?p ?o } }")
+    True
+    >>> names_graphs('SELECT * { ?s <http://x/GRAPH> "GRAPH" } # GRAPH')
+    False
+    """
+    return any(t.kind == "word" and t.text.upper() == "GRAPH" for t in tokens(text))
 
 
 def query_form(text: str) -> str:

@@ -64,7 +64,9 @@ def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: 
     sandbox: SERVICE, LOAD, FROM and updates are refused, and the query runs in a worker
     process stopped after --timeout seconds.
     """
+    from ibmkg.graph_io import read_text
     from ibmkg.queries import find_query, run_query
+    from ibmkg.sparql import names_graphs
 
     layout = ctx.layout()
     path = Path(name)
@@ -91,7 +93,8 @@ def query(ctx: Context, name: str, params: tuple[str, ...], fmt: str, endpoint: 
             from ibmkg.errors import InputError
 
             raise InputError("--graph selects a publication on an endpoint; add --endpoint")
-        store = _open_store(ctx, None, timeout, max_rows, inferred)
+        text = stored.sparql if stored is not None else read_text(path)
+        store = _open_store(ctx, None, timeout, max_rows, inferred, graphs=names_graphs(text))
     try:
         if stored is None:
             from ibmkg.errors import QueryParameterError
@@ -167,7 +170,8 @@ def _has_header(path: Path) -> bool:
 
 def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_rows: int,
                 inferred: bool, *, workers: int = 1, memory_mb: int = 0, cache_size: int = 0,
-                ) -> Store:
+                graphs: bool = True) -> Store:
+    """The store a local query runs on (``graphs``: one with every file's named graph)."""
     if endpoint is not None:
         from ibmkg.store.remote import RemoteStore
 
@@ -188,8 +192,9 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
                               store_dir=store_directory(inner))
 
     if not inferred:
-        inner, _ = open_cached(layout)
-        return sandboxed(inner, "plain")
+        variant = "graphs" if graphs else "plain"
+        inner, _ = open_cached(layout, variant=variant)
+        return sandboxed(inner, variant)
     from ibmkg.build import reasoner
     from ibmkg.paths import kg_files
 

@@ -9,7 +9,10 @@ the size and modification time recorded with it. Otherwise it is rebuilt, in a t
 directory renamed into place, so a failure never leaves a half-written store.
 
 The cache lives in ``.ibmkg/store-<variant>/`` under the project root (never committed);
-``make run`` warms it. Opened stores are read-only: a second process can read at once.
+``make run`` warms the ``plain`` store, in which a study's triples are stored once (in the
+default graph): a query that names graphs (``GRAPH``) is answered from the ``graphs`` store,
+built the first time one is asked (:data:`VARIANTS`). Opened stores are read-only: a second
+process can read at once.
 
 >>> digest_files([])[:7]
 'sha256:'
@@ -31,20 +34,38 @@ import pyoxigraph
 
 from ibmkg.errors import InputError
 from ibmkg.graph_io import LoadedData
+from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import CACHE_DIR, Layout, import_files, kg_files
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import file_lexical_forms, lexical_forms
 
-__all__ = ["BATCH", "CACHE_DIR", "cache_path", "cached_lexical", "digest_files", "open_cached",
-           "project_digest", "save_cache", "save_project_cache", "source_files",
-           "store_directory"]
+__all__ = [
+    "BATCH",
+    "CACHE_DIR",
+    "VARIANTS",
+    "cache_path",
+    "cached_lexical",
+    "digest_files",
+    "open_cached",
+    "project_digest",
+    "save_cache",
+    "save_project_cache",
+    "source_files",
+    "store_directory",
+]
 
 _MANIFEST: Final = "manifest.json"
 _LEXICAL: Final = "lexical.json"
-_FORMAT: Final = 2  # 2: with lexical.json
+_FORMAT: Final = 3  # 2: with lexical.json; 3: the plain store without study graphs
+#: Which cached stores keep each study file in its own named graph too. ``plain`` (what
+#: ``ibmkg query`` opens for a query without ``GRAPH``) stores a study's triples once, in
+#: the default graph; ``graphs`` (queries naming graphs, ``ibmkg serve``) and ``inferred``
+#: keep every file's named graph beside the merged default graph.
+VARIANTS: Final = {"plain": False, "graphs": True, "inferred": True}
 #: Files loaded in memory at a time when a cache is built (each batch then goes to disk in
 #: one bulk load); bounds the memory of a build of 100,000 studies.
 BATCH: Final = 1000
+_STUDY: Final = PREFIXES["study"]
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -158,7 +179,7 @@ def cache_path(layout: Layout, variant: str = "plain") -> Path:
     """Where a cached store lives.
 
     :param layout: the project layout.
-    :param variant: ``plain``, or ``inferred`` for the store with the inferred graph.
+    :param variant: a key of :data:`VARIANTS` (``inferred``: with the inferred graph).
     :returns: the directory.
     """
     return layout.root / CACHE_DIR / f"store-{variant}"
@@ -201,16 +222,20 @@ def _current(path: Path, digest: str) -> bool:
     return bool(recorded.get("format") == _FORMAT and recorded.get("digest") == digest)
 
 
-def save_cache(data: LoadedData, path: Path, digest: str) -> None:
+def save_cache(data: LoadedData, path: Path, digest: str, *, study_graphs: bool = True,
+               ) -> None:
     """Write a store of ``data`` to ``path`` atomically (temporary directory, then rename).
 
     :param data: loaded data (it passed the strict gate).
     :param path: the cache directory.
     :param digest: :func:`digest_files` of the sources it was made from.
+    :param study_graphs: keep each study in its own named graph too (see :data:`VARIANTS`).
     """
 
     def fill(store: pyoxigraph.Store, _: Path) -> dict[tuple[str, str], str]:
-        store.bulk_extend(data.quads())
+        store.bulk_extend(quad for quad in data.quads() if study_graphs or not (
+            isinstance(quad.graph_name, pyoxigraph.NamedNode)
+            and quad.graph_name.value.startswith(_STUDY)))
         store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
                           for t in set(data.triples()))
         return lexical_forms(t.object for t in data.triples()
@@ -219,7 +244,8 @@ def save_cache(data: LoadedData, path: Path, digest: str) -> None:
     _save(fill, path, digest)
 
 
-def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
+def save_project_cache(layout: Layout, path: Path, digest: str, *,
+                       study_graphs: bool = True) -> None:
     """Load the project strictly straight into a new store at ``path`` (atomically).
 
     The files go through :func:`ibmkg.store.load.load_project_into` in batches of
@@ -230,6 +256,7 @@ def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
     :param layout: the project layout.
     :param path: the cache directory.
     :param digest: :func:`digest_files` of the sources.
+    :param study_graphs: keep each study in its own named graph too (see :data:`VARIANTS`).
     :raises RdfSyntaxError: when a source file does not parse (nothing is written).
     :raises InputError: when a check of the strict gate fails.
     """
@@ -242,7 +269,8 @@ def save_project_cache(layout: Layout, path: Path, digest: str) -> None:
         quads = workdir / "quads.nq"  # inside the temporary directory: removed with it
         try:
             with quads.open("wb") as sink:
-                load_project_into(store, layout, batch=BATCH, sink=sink)
+                load_project_into(store, layout, batch=BATCH, sink=sink,
+                                  study_graphs=study_graphs)
             store.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
         finally:
             quads.unlink(missing_ok=True)
@@ -283,12 +311,16 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
 
     :param layout: the project layout.
     :param extra: more files the store depends on (e.g. ``build/inferred.ttl``).
-    :param variant: which cached store (``plain`` or ``inferred``).
+    :param variant: which cached store (a key of :data:`VARIANTS`: ``plain``, ``graphs``
+        or ``inferred``).
     :param build: makes the data to cache when the cache is stale (default: the project
         loaded strictly by :func:`ibmkg.graph_io.load_project`).
     :returns: the store (read-only when it came from the cache) and whether it did.
     :raises RdfSyntaxError: when a source file does not parse (the cache is left as it was).
     """
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown cached store {variant!r}; one of {', '.join(VARIANTS)}")
+    study_graphs = VARIANTS[variant]
     path = cache_path(layout, variant)
     digest = project_digest(layout, extra)
     if _current(path, digest):
@@ -298,15 +330,15 @@ def open_cached(layout: Layout, *, extra: Sequence[Path] = (), variant: str = "p
             pass  # unreadable: rebuild it
     if build is None:
         try:
-            save_project_cache(layout, path, digest)
+            save_project_cache(layout, path, digest, study_graphs=study_graphs)
         except OSError:
-            return EmbeddedStore.from_project(layout), False
+            return EmbeddedStore.from_project(layout, study_graphs=study_graphs), False
         return _open(path), False
     data = build()
     try:
-        save_cache(data, path, digest)
+        save_cache(data, path, digest, study_graphs=study_graphs)
     except OSError:
-        return EmbeddedStore.from_data(data), False
+        return EmbeddedStore.from_data(data, study_graphs=study_graphs), False
     return _open(path), False
 
 

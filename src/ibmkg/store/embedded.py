@@ -1,7 +1,9 @@
 """The embedded store: pyoxigraph, in memory.
 
 Each source is a named graph; the store's default graph holds their RDF merge (a triple
-stated in two files is there once), which is what queries see without ``GRAPH``.
+stated in two files is there once), which is what queries see without ``GRAPH``. A store
+made with ``study_graphs=False`` (the query store of :mod:`ibmkg.store.cache`) keeps the
+studies in the default graph only, so each of their triples is stored once.
 
 >>> from ibmkg.graph_io import parse_turtle
 >>> store = EmbeddedStore()
@@ -22,10 +24,13 @@ import pyoxigraph
 
 from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
+from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import Layout
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, TermRow, ntriples, to_values
 from ibmkg.store.lexical import WrittenForms, lexical_forms, restore_literal, restore_triple
+
+_STUDY = PREFIXES["study"]
 
 
 class EmbeddedStore(Store):
@@ -42,7 +47,8 @@ class EmbeddedStore(Store):
         self.path: Path | None = None
 
     @classmethod
-    def from_data(cls, data: LoadedData, *, keep_written_forms: bool = False) -> EmbeddedStore:
+    def from_data(cls, data: LoadedData, *, keep_written_forms: bool = False,
+                  study_graphs: bool = True) -> EmbeddedStore:
         """Create a store holding every graph of ``data``.
 
         :param data: the loaded graphs.
@@ -50,6 +56,8 @@ class EmbeddedStore(Store):
             (``"3.0"^^xsd:decimal``, not the store's ``"3"``), where a value is written one way
             (a pass over the literals at load; the outputs of ``ibmkg build`` and ``ibmkg site``
             use it).
+        :param study_graphs: also keep each study in its own named graph ``study:<slug>``
+            (the default graph holds every triple either way).
         :returns: the store.
 
         >>> from ibmkg.graph_io import LoadedData, SourceGraph
@@ -67,13 +75,16 @@ class EmbeddedStore(Store):
         if keep_written_forms:
             store.written_forms = lexical_forms(t.object for t in data.triples()
                                                 if isinstance(t.object, pyoxigraph.Literal))
-        store._store.extend(data.quads())
+        store._store.extend(quad for quad in data.quads() if study_graphs or not (
+            isinstance(quad.graph_name, pyoxigraph.NamedNode)
+            and quad.graph_name.value.startswith(_STUDY)))
         store._store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
                             for t in set(data.triples()))
         return store
 
     @classmethod
-    def from_project(cls, layout: Layout | None = None) -> EmbeddedStore:
+    def from_project(cls, layout: Layout | None = None, *,
+                     study_graphs: bool = True) -> EmbeddedStore:
         """Create a store with the whole project: ontology, imports, review, studies, mappings.
 
         The files go through the strict gate straight into the store
@@ -82,6 +93,8 @@ class EmbeddedStore(Store):
 
         :param layout: the project layout (by default the project found from the current
             directory or ``$IBMKG_ROOT``).
+        :param study_graphs: also keep each study file in its own named graph (without them,
+            as in the query store, a study's triples are stored once: in the default graph).
         :returns: the store.
         :raises RdfSyntaxError: on the first file that does not parse (file:line:column).
         :raises InputError: when a check of the strict gate fails.
@@ -90,7 +103,7 @@ class EmbeddedStore(Store):
         from ibmkg.store.load import load_project_into
 
         store = cls()
-        load_project_into(store._store, layout or default_layout())
+        load_project_into(store._store, layout or default_layout(), study_graphs=study_graphs)
         return store
 
     @property

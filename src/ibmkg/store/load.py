@@ -107,7 +107,8 @@ def _reference_checks(data: bytes, display: str) -> list[pyoxigraph.Triple]:
     return triples
 
 
-def _load_one(store: pyoxigraph.Store, path: Path, display: str, name: str) -> bytes:
+def _load_one(store: pyoxigraph.Store, path: Path, display: str, name: str,
+              named: bool = True) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -126,12 +127,14 @@ def _load_one(store: pyoxigraph.Store, path: Path, display: str, name: str) -> b
         # blank nodes: the same parsed nodes in both graphs, as load_project has them
         triples = _reference_checks(data, display)
         graph = pyoxigraph.NamedNode(name)
-        store.extend([pyoxigraph.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        store.extend(([pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
+                       for t in triples] if named else [])
                      + [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples])
         return data
     try:
-        store.bulk_load(data, format=pyoxigraph.RdfFormat.TURTLE,
-                        to_graph=pyoxigraph.NamedNode(name))
+        if named:
+            store.bulk_load(data, format=pyoxigraph.RdfFormat.TURTLE,
+                            to_graph=pyoxigraph.NamedNode(name))
         store.bulk_load(data, format=pyoxigraph.RdfFormat.TURTLE)
     except SyntaxError:
         _reference_checks(data, display)  # raises the reference message
@@ -140,13 +143,15 @@ def _load_one(store: pyoxigraph.Store, path: Path, display: str, name: str) -> b
 
 
 def load_files_into(store: pyoxigraph.Store, files: Sequence[tuple[Path, str, str]], *,
-                    batch: int = 0, sink: BinaryIO | None = None) -> SourceIndex:
+                    batch: int = 0, sink: BinaryIO | None = None,
+                    study_graphs: bool = True) -> SourceIndex:
     """Load Turtle files strictly into a store: each into its named graph and the default graph.
 
     :param store: the store to fill (fresh: a failure leaves it half-filled).
     :param files: ``(path, display, graph name)`` for each file, already confined.
     :param batch: see :func:`load_project_into`.
     :param sink: see :func:`load_project_into`.
+    :param study_graphs: see :func:`load_project_into`.
     :returns: the line index, scanned lazily.
     :raises RdfSyntaxError: on the first file that does not parse, with file:line:column.
     :raises InputError: for bytes that are not UTF-8, ``owl:imports``, two files for one
@@ -161,7 +166,8 @@ def load_files_into(store: pyoxigraph.Store, files: Sequence[tuple[Path, str, st
             raise InputError(
                 f"{display} and {seen[name]} would both be the graph <{name}>; rename one")
         seen[name] = display
-        data = _load_one(target, path, display, name)
+        data = _load_one(target, path, display, name,
+                         named=study_graphs or not name.startswith(_STUDY))
         if batch and (number % batch == 0 or number == len(files)):
             if sink is not None:
                 target.dump(output=sink, format=pyoxigraph.RdfFormat.N_QUADS)
@@ -221,7 +227,7 @@ def _check_slugs(studies: list[tuple[str, str, Path]], suspects: list[str]) -> N
 
 def load_project_into(store: pyoxigraph.Store, layout: Layout, *,
                       with_mappings: bool = True, batch: int = 0,
-                      sink: BinaryIO | None = None) -> SourceIndex:
+                      sink: BinaryIO | None = None, study_graphs: bool = True) -> SourceIndex:
     """Load a whole project into a store, as :func:`ibmkg.graph_io.load_project` reads it.
 
     The same graphs and default graph as ``EmbeddedStore.from_data(load_project(layout))``,
@@ -233,6 +239,9 @@ def load_project_into(store: pyoxigraph.Store, layout: Layout, *,
     :param batch: for a store on disk: load this many files at a time into a store in
         memory and move each batch over in one bulk load of N-Quads (pyoxigraph's bulk
         loader is slow per small call on disk); 0 loads straight into ``store``.
+    :param study_graphs: also load each study file into its own named graph; without them
+        (the query store of :mod:`ibmkg.store.cache`) a study file's triples are stored once,
+        in the default graph, and every other file keeps its named graph.
     :param sink: with ``batch``, write each batch as N-Quads to this binary file instead of
         loading it into ``store`` (then one bulk load of the whole file fills a store on
         disk fastest); ``store`` is left untouched.
@@ -255,7 +264,7 @@ def load_project_into(store: pyoxigraph.Store, layout: Layout, *,
         if layout.contains(path):
             confine(path, layout.root, display)
         files.append((path, display, graph_name(path, layout)))
-    index = load_files_into(store, files, batch=batch, sink=sink)
+    index = load_files_into(store, files, batch=batch, sink=sink, study_graphs=study_graphs)
     if with_mappings:
         mappings = mapping_graph(layout)
         if mappings is not None:
