@@ -151,6 +151,10 @@ def test_byte_scans() -> None:
     assert not might_nest(b'<urn:a> <urn:p> "a (b) [c]" . # ( [ _:x')
     assert might_nest(b"<urn:a> <urn:p> ( 1 ) .")
     assert might_nest(b"<urn:a> <urn:p> \"it's\" , [ <urn:q> 1 ] .")
+    # a line starting with '#' is opaque only when no quote precedes the bracket on it
+    assert not might_nest(b"# header (seed 1) [x]\n<urn:a> <urn:p> 1 .")
+    assert might_nest(b'<urn:a> <urn:p> """\n#""" , [ <urn:q> 1 ] .')
+    assert not might_nest(b'<urn:a> <urn:p> """\n# (inside) [the string]\n""" .')
     own = (PREFIX + "study:a ex:p study:a .").encode()
     assert not foreign_studies(own, "a")
     assert foreign_studies(own + b"\nstudy:b ex:p 1 .", "a")

@@ -37,7 +37,7 @@ A failed load leaves the store half-filled: load into a fresh store and drop it 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -57,7 +57,6 @@ __all__ = ["foreign_studies", "load_files_into", "load_project_into", "might_nes
 _NOT_CONTROL: Final = bytes(b for b in range(256)
                             if not (b <= 0x08 or b in (0x0B, 0x0C) or 0x0E <= b <= 0x1F
                                     or b == 0x7F))
-_OPENER: Final = re.compile(rb"[\[(]")
 #: Strings, IRIs, escapes and comments: what may hold ``[``, ``(`` or ``_:`` that are not
 #: blank nodes. Valid Turtle is read left to right, so the first construct that starts wins.
 _OPAQUE: Final = re.compile(
@@ -78,21 +77,38 @@ def might_nest(data: bytes) -> bool:
     False
     >>> might_nest(b'<urn:a> <urn:p> [ <urn:q> 1 ] .')
     True
+    >>> might_nest(b'# made by x (seed 1)\\n<urn:a> <urn:p> "y" .')
+    False
+    >>> might_nest(b"<urn:a> <urn:p> '''\\n#''' , [ <urn:q> 1 ] .")
+    True
     """
     if b"[" not in data and b"(" not in data and b"_:" not in data:
         return False
-    if b"_:" not in data and all(_in_string(data, m.start()) for m in _OPENER.finditer(data)):
+    if b"_:" not in data and all(_in_string(data, at) for at in _openers(data)):
         return False
     bare = _OPAQUE.sub(b" ", data)
     return b"[" in bare or b"(" in bare or b"_:" in bare
 
 
+def _openers(data: bytes) -> Iterator[int]:
+    """The offsets of every ``[`` and ``(`` (``bytes.find``: a memory scan, not a regex)."""
+    for opener in (b"[", b"("):
+        at = data.find(opener)
+        while at != -1:
+            yield at
+            at = data.find(opener, at + 1)
+
+
 def _in_string(data: bytes, offset: int) -> bool:
-    """Whether a bracket is surely inside a one-line double-quoted string (odd quotes before
-    it on its line, and nothing that makes counting quotes unsafe)."""
+    """Whether a bracket is surely opaque: inside a one-line double-quoted string (odd quotes
+    before it on its line, and nothing that makes counting quotes unsafe), or on a line that
+    starts with ``#`` and has no quote before it (a comment, or the inside of a long string
+    that does not close before the bracket: opaque either way)."""
     before = data[data.rfind(b"\n", 0, offset) + 1:offset]
     if b"\\" in before or b"'" in before or b'"""' in before:
         return False
+    if b'"' not in before and before.lstrip(b" \t").startswith(b"#"):
+        return True
     return before.count(b'"') % 2 == 1
 
 
@@ -209,7 +225,7 @@ def foreign_studies(data: bytes, slug: str) -> bool:
     if data.count(_NAMESPACE_END) != data.count(_DECLARED):  # another prefix for the namespace
         return True
     own = slug.encode("utf-8")
-    return any(ref not in (b"", own) for pattern in _STUDY_REFS for ref in pattern.findall(data))
+    return any(not set(pattern.findall(data)) <= {b"", own} for pattern in _STUDY_REFS)
 
 
 def _check_slugs(studies: list[tuple[str, str, Path]], suspects: list[str]) -> None:
