@@ -72,14 +72,16 @@ def make_project(studies: int, target: Path) -> Path:
     return target
 
 
-def start(project: Path, workers: int) -> tuple[subprocess.Popen[bytes], str, float]:
+def start(project: Path, workers: int, in_memory: bool = False,
+          ) -> tuple[subprocess.Popen[bytes], str, float]:
     """Start the server; return it, its base URL and the seconds it took to answer."""
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-c", "import sys; from ibmkg.cli import main; sys.exit(main())",
          "--root", str(project), "serve", "--port", str(port), "--workers", str(workers),
-         "--timeout", "30"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--timeout", "30", *(["--in-memory"] if in_memory else [])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     while time.monotonic() - started < 1800:
         if process.poll() is not None:
@@ -122,12 +124,41 @@ def client(base: str, requests: int, concurrency: int) -> dict[str, object]:
             "failures": sum(1 for r in results if not r[1])}
 
 
+def _measure(project: Path, studies: int, mode: str, args: argparse.Namespace,
+             ) -> dict[str, object]:
+    """Start the server in one mode, fire the requests from a second process, stop it."""
+    process, base, startup = start(project, args.workers, mode == "memory")
+    load_before = os.getloadavg()[0]
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--client", base, "--requests",
+             str(args.requests), "--concurrency", str(args.concurrency)],
+            capture_output=True, check=True, timeout=3600)
+        result: dict[str, object] = json.loads(done.stdout)
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    result.update(studies=studies, startup=startup, mode=mode,
+                  load=(load_before, os.getloadavg()[0]))
+    print(f"{studies} studies, {mode}: {result['throughput']:.1f} req/s, p50 "
+          f"{float(str(result['p50'])) * 1000:.0f} ms, p99 "
+          f"{float(str(result['p99'])) * 1000:.0f} ms, failures {result['failures']}",
+          file=sys.stderr)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--studies", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--modes", nargs="+", choices=["disk", "memory"],
+                        default=["disk", "memory"], help="where the workers read the graph: "
+                        "the persistent store on disk, or their own copy (--in-memory)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "serve.md")
     parser.add_argument("--client", metavar="BASE_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -138,26 +169,8 @@ def main() -> None:
     for studies in args.studies:
         with tempfile.TemporaryDirectory(prefix="ibmkg-bench-serve-") as tmp:
             project = make_project(studies, Path(tmp))
-            process, base, startup = start(project, args.workers)
-            load_before = os.getloadavg()[0]
-            try:
-                done = subprocess.run(
-                    [sys.executable, __file__, "--client", base, "--requests",
-                     str(args.requests), "--concurrency", str(args.concurrency)],
-                    capture_output=True, check=True, timeout=3600)
-                result = json.loads(done.stdout)
-            finally:
-                process.terminate()
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-            result.update(studies=studies, startup=startup, load=(load_before,
-                                                                   os.getloadavg()[0]))
-            rows.append(result)
-            print(f"{studies} studies: {result['throughput']:.1f} req/s, p50 "
-                  f"{result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms, "
-                  f"failures {result['failures']}", file=sys.stderr)
+            for mode in args.modes:  # side by side on the same project
+                rows.append(_measure(project, studies, mode, args))
     lines = [
         "# ibmkg serve under concurrent load",
         "",
@@ -170,17 +183,19 @@ def main() -> None:
         "256; the graph is read-only): the first request of each kind runs the query in a "
         "worker and identical requests arriving meanwhile wait for it, so p99 and max show "
         "the cold runs. Studies beyond the letter's ten are SYNTHETIC (invented by "
-        "`benchmarks/synthetic.py`). The query workers open the project's persistent store "
-        "read-only (no copy of the graph per worker) and the server keeps rendered answers. "
+        "`benchmarks/synthetic.py`). `disk`: the query workers open the project's persistent "
+        "store read-only (no copy of the graph per worker); `memory`: `--in-memory`, each "
+        "worker loads its own copy at start (the start column includes it). The server keeps "
+        "rendered answers. "
         "`load` is the machine's 1-minute load average when the client started and when it "
         "ended (2 cores shared with other work: above 2 the benchmark competed for the CPU).",
         "",
-        "| studies | start (s) | requests | req/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) "
-        "| failures | load |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| studies | workers | start (s) | requests | req/s | p50 (ms) | p90 (ms) | p99 (ms) "
+        "| max (ms) | failures | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
-        lines.append(f"| {r['studies']:,} | {r['startup']:.1f} | {r['requests']} | "
+        lines.append(f"| {r['studies']:,} | {r['mode']} | {r['startup']:.1f} | {r['requests']} | "
                      f"{r['throughput']:.1f} | {r['p50'] * 1000:.0f} | {r['p90'] * 1000:.0f} | "
                      f"{r['p99'] * 1000:.0f} | {r['max'] * 1000:.0f} | {r['failures']} | "
                      f"{r['load'][0]:.1f} → {r['load'][1]:.1f} |")

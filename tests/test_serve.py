@@ -338,3 +338,59 @@ def test_query_page_works_offline_in_chromium(server: serve_server.Server) -> No
     dom = done.stdout.decode()
     assert "10 rows in" in dom, done.stderr.decode()[-400:]
     assert dom.count("https://w3id.org/ibmkg/study/") == 10
+
+
+def _worker_pids(server: serve_server.Server) -> list[int]:
+    """The server's query workers: its child processes, read from /proc."""
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8").split()
+    return [int(child) for child in children]
+
+
+def _open_store_files(pid: int) -> list[str]:
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = str(fd.readlink())
+        except OSError:
+            continue
+        if "/.ibmkg/store-" in target:
+            found.append(target)
+    return found
+
+
+def test_in_memory_workers_answer_alike_without_the_store_on_disk(
+        tmp_path: Path, reference: EmbeddedStore) -> None:
+    """`serve --in-memory`: each worker holds its own copy (no file of the store open) and
+    answers every stored query, and a query naming graphs, as the embedded store does."""
+    project = tmp_path / "project"
+    for name in ("ontology", "kg", "queries"):
+        shutil.copytree(_LAYOUT.root / name, project / name)
+    shutil.copy(_LAYOUT.root / "pyproject.toml", project / "pyproject.toml")
+    running = serve_server.start(project, "--in-memory", "--workers", "2", "--timeout", "20",
+                                 "--max-rows", "5000")
+    try:
+        workers = _worker_pids(running)
+        assert len(workers) == 2
+        assert all(_open_store_files(pid) == [] for pid in workers)
+        catalogue = load_catalogue(_LAYOUT.queries)
+        for name in LOCAL:
+            text = _text(reference, catalogue[name])
+            status, _, body = get(query_url(running, text),
+                                  accept="application/sparql-results+json")
+            assert status == 200, (name, body[:200])
+            assert _rows(body).rows == run_query(reference, catalogue[name]).sorted().rows, name
+        graphs = "SELECT ?g WHERE { GRAPH ?g { ?s a ibmkg:Study } } GROUP BY ?g"
+        status, _, body = get(query_url(running, graphs), accept="application/sparql-results+json")
+        assert status == 200
+        assert len(_rows(body).rows) == len(reference.query(graphs).rows) >= 2
+    finally:
+        running.stop()
+
+
+def test_default_workers_read_the_store_on_disk(server: serve_server.Server) -> None:
+    """The control: without --in-memory the workers have the store's files open."""
+    status, _, _ = get(query_url(server, "ASK { ?s ?p ?o }"),
+                       accept="application/sparql-results+json")
+    assert status == 200
+    assert any(_open_store_files(pid) for pid in _worker_pids(server))

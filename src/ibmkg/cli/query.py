@@ -170,8 +170,9 @@ def _has_header(path: Path) -> bool:
 
 def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_rows: int,
                 inferred: bool, *, workers: int = 1, memory_mb: int = 0, cache_size: int = 0,
-                graphs: bool = True) -> Store:
-    """The store a local query runs on (``graphs``: one with every file's named graph)."""
+                graphs: bool = True, in_memory: bool = False) -> Store:
+    """The store a local query runs on (``graphs``: one with every file's named graph;
+    ``in_memory``: the workers get a copy of it in memory instead of opening it on disk)."""
     if endpoint is not None:
         from ibmkg.store.remote import RemoteStore
 
@@ -189,7 +190,8 @@ def _open_store(ctx: Context, endpoint: str | None, timeout: float | None, max_r
         return SandboxedStore(inner, lexical=cached_lexical(layout, variant),
                               timeout=timeout or DEFAULT_TIMEOUT, max_rows=max_rows,
                               workers=workers, memory_mb=memory_mb, cache_size=cache_size,
-                              store_dir=store_directory(inner))
+                              store_dir=None if in_memory else store_directory(inner),
+                              copy=in_memory)
 
     if not inferred:
         variant = "graphs" if graphs else "plain"

@@ -25,6 +25,10 @@ _pass = click.make_pass_decorator(Context)
               show_default="the number of CPUs",
               help="Queries that may run at once (each worker opens the project's store "
               "read-only).")
+@click.option("--in-memory", is_flag=True, help="Give each worker its own copy of the graph in "
+              "memory, loaded at start (several times faster per query than the store on disk "
+              "at 10,000 studies and more; costs the graph's memory once per worker and a "
+              "longer start).")
 @click.option("--memory-mb", type=click.IntRange(min=0), default=0,
               help="Address-space limit of each worker in MiB (0: none).")
 @click.option("--cache", type=click.IntRange(min=0), default=256, show_default=True,
@@ -43,7 +47,7 @@ _pass = click.make_pass_decorator(Context)
               default=None, metavar="PEM", help="The private key of --certfile.")
 @_pass
 def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, workers: int,
-          memory_mb: int, cache: int, cors: tuple[str, ...], inferred: bool,
+          in_memory: bool, memory_mb: int, cache: int, cors: tuple[str, ...], inferred: bool,
           site_dir: Path | None, certfile: Path | None, keyfile: Path | None) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only).
 
@@ -73,7 +77,7 @@ def serve(ctx: Context, host: str, port: int, timeout: float, max_rows: int, wor
         site = site_app(site_dir)
     catalogue = load_catalogue(layout.queries)
     store = _open_store(ctx, None, timeout, max_rows, inferred, workers=workers,
-                        memory_mb=memory_mb, cache_size=cache)
+                        memory_mb=memory_mb, cache_size=cache, in_memory=in_memory)
     assert isinstance(store, SandboxedStore)
     store.start()
     if host not in ("127.0.0.1", "localhost", "::1"):
