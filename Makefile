@@ -106,7 +106,7 @@ check-generated: $(STAMP) ## Fail if an import module, mappings.ttl or context.j
 serve: $(STAMP) ## Serve the graph over the SPARQL protocol on http://127.0.0.1:7878/sparql (Ctrl-C stops)
 	$(IBMKG) serve
 
-bench-serve: $(STAMP) ## Load-test ibmkg serve with 100, 1,000 and 10,000 synthetic studies; write benchmarks/results/serve.md
+bench-serve: $(STAMP) ## Load-test ibmkg serve (workers on the store on disk and --in-memory, side by side) with 100, 1,000 and 10,000 synthetic studies; write benchmarks/results/serve.md
 	$(BIN)/python benchmarks/bench_serve.py
 
 bench-publish: $(STAMP) ## Time `ibmkg publish` to a throw-away Virtuoso (10 and 100 synthetic studies) and the remote limits (~2 min); writes benchmarks/results/
