@@ -17,7 +17,7 @@ ATHERIS_SECONDS ?= 60
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick bench-load site serve-site wheel clean fuzz-curation \
+        bench-site-quick bench bench-quick bench-load bench-queries site serve-site wheel clean fuzz-curation \
         test-kills fuzz-atheris
 
 help: ## List the targets
@@ -138,6 +138,10 @@ bench-load: $(STAMP) ## Loading (query store, with study graphs, bare; cache bui
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 1 --budget 900 \
 	  --steps load,load-graphs,load-bare,load-cache-build,load-bare-disk,load-cached,query-cli,queries,help \
 	  --reason-queries-up-to 1000 --out benchmarks/results/scale-load.md
+
+bench-queries: $(STAMP) ## Every stored query on the in-memory query store at 1k/10k/100k, medians of 3 interleaved runs (~15 min, ~5 GB at 100k); writes benchmarks/results/scale-queries.md
+	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 900 \
+	  --steps queries --reason-queries-up-to 1000 --out benchmarks/results/scale-queries.md
 
 site: $(STAMP) ## Write the linked-data site into build/site (pages, RDF, VoID/DCAT, pictures)
 	$(IBMKG) site

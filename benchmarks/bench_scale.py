@@ -334,10 +334,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="the largest size at which the queries step reasons first (the "
                         "inferred-graph queries are 'not run' above it)")
     args = parser.parse_args(argv)
-    os.environ["IBMKG_BENCH_REASON_UP_TO"] = str(args.reason_queries_up_to)
-    if args.worker:
+    if args.worker:  # the limit comes from the parent's environment, not this default
         print(json.dumps(_worker(args.worker, args.root)))
         return 0
+    os.environ["IBMKG_BENCH_REASON_UP_TO"] = str(args.reason_queries_up_to)
     steps = [s for s in args.steps.split(",") if s]
     unknown = set(steps) - set(STEPS)
     if unknown:
