@@ -200,10 +200,17 @@ class LoadedData:
     graphs: tuple[SourceGraph, ...]
     index: SourceIndex
 
-    def quads(self) -> Iterator[pyoxigraph.Quad]:
-        """Yield every quad of every graph."""
+    def quads(self, *, study_graphs: bool = True) -> Iterator[pyoxigraph.Quad]:
+        """Yield every quad of every graph.
+
+        :param study_graphs: include the graphs of the study files (``study:<slug>``); the
+            query store keeps a study's triples in the default graph only.
+        :returns: the quads.
+        """
+        study = PREFIXES["study"]
         for graph in self.graphs:
-            yield from graph.quads()
+            if study_graphs or not graph.name.startswith(study):
+                yield from graph.quads()
 
     def triples(self) -> Iterator[pyoxigraph.Triple]:
         """Yield the triples of the union of all graphs (duplicates possible)."""

@@ -34,7 +34,6 @@ import pyoxigraph
 
 from ibmkg.errors import InputError
 from ibmkg.graph_io import LoadedData
-from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import CACHE_DIR, Layout, import_files, kg_files
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import file_lexical_forms, lexical_forms
@@ -65,7 +64,6 @@ VARIANTS: Final = {"plain": False, "graphs": True, "inferred": True}
 #: Files loaded in memory at a time when a cache is built (each batch then goes to disk in
 #: one bulk load); bounds the memory of a build of 100,000 studies.
 BATCH: Final = 1000
-_STUDY: Final = PREFIXES["study"]
 
 
 def source_files(layout: Layout) -> list[Path]:
@@ -101,7 +99,7 @@ def digest_files(paths: Iterable[Path]) -> str:
                 real = f"{folders[folder]}{os.sep}{base}"
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
-        lines.append(f"{real}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+        lines.append(_line(real, stat))
     digest.update("".join(lines).encode("utf-8", "surrogateescape"))
     return f"sha256:{digest.hexdigest()}"
 
@@ -155,13 +153,17 @@ def _scan(folder: Path, layout: Layout) -> list[str] | None:
                 if not entry.is_file(follow_symlinks=False):
                     return None
                 stat = entry.stat(follow_symlinks=False)
-                found.append((entry.name, f"{real}{os.sep}{entry.name}\0{stat.st_size}\0"
-                                          f"{stat.st_mtime_ns}\n"))
+                found.append((entry.name, _line(f"{real}{os.sep}{entry.name}", stat)))
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError:
         return None
     return [line for _, line in sorted(found)]
+
+
+def _line(real: str, stat: os.stat_result) -> str:
+    """One file's line of the digest: its real path, size and modification time."""
+    return f"{real}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
 
 
 def _lines(paths: Iterable[Path]) -> list[str]:
@@ -171,7 +173,7 @@ def _lines(paths: Iterable[Path]) -> list[str]:
             stat = path.stat()
         except OSError as err:
             raise InputError(f"{path}: cannot read ({err.strerror})") from None
-        digest_line.append(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+        digest_line.append(_line(str(path.resolve()), stat))
     return digest_line
 
 
@@ -233,9 +235,7 @@ def save_cache(data: LoadedData, path: Path, digest: str, *, study_graphs: bool 
     """
 
     def fill(store: pyoxigraph.Store, _: Path) -> dict[tuple[str, str], str]:
-        store.bulk_extend(quad for quad in data.quads() if study_graphs or not (
-            isinstance(quad.graph_name, pyoxigraph.NamedNode)
-            and quad.graph_name.value.startswith(_STUDY)))
+        store.bulk_extend(data.quads(study_graphs=study_graphs))
         store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
                           for t in set(data.triples()))
         return lexical_forms(t.object for t in data.triples()

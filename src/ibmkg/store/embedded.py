@@ -24,13 +24,10 @@ import pyoxigraph
 
 from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
-from ibmkg.namespaces import PREFIXES
 from ibmkg.paths import Layout
 from ibmkg.sparql import BindableTerm, syntax_error
 from ibmkg.store.base import ResultTable, Store, TermRow, ntriples, to_values
 from ibmkg.store.lexical import WrittenForms, lexical_forms, restore_literal, restore_triple
-
-_STUDY = PREFIXES["study"]
 
 
 class EmbeddedStore(Store):
@@ -75,9 +72,7 @@ class EmbeddedStore(Store):
         if keep_written_forms:
             store.written_forms = lexical_forms(t.object for t in data.triples()
                                                 if isinstance(t.object, pyoxigraph.Literal))
-        store._store.extend(quad for quad in data.quads() if study_graphs or not (
-            isinstance(quad.graph_name, pyoxigraph.NamedNode)
-            and quad.graph_name.value.startswith(_STUDY)))
+        store._store.extend(data.quads(study_graphs=study_graphs))
         store._store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object)
                             for t in set(data.triples()))
         return store
