@@ -182,8 +182,10 @@ def study_turtle(index: int, rng: random.Random, design: Design | None = None) -
             if regimen in seen:
                 continue
             seen.add(regimen)
+            # What the quoted dose says: 2 g/kg per monthly cycle, for three months.
             dose = (["    ibmkg:doseValue 2.0 ;", "    ibmkg:doseUnit ibmkg:GramPerKilogram ;",
-                     "    ibmkg:doseBasis ibmkg:PerCycle ;"] if agent == "IVIG" else [])
+                     "    ibmkg:doseBasis ibmkg:PerCycle ;", "    ibmkg:interval ibmkg:Monthly ;",
+                     "    ibmkg:courseDurationMonths 3.0 ;"] if agent == "IVIG" else [])
             lines += ["", f"{s}{regimen}> a ibmkg:Regimen ;", f'    rdfs:label "{agent}" ;',
                       *dose, f'    ibmkg:quotedText "{_DOSE_QUOTE.get(agent, agent)}" ;',
                       "    ibmkg:sourcePart ibmkg:DoseColumn ;",
