@@ -152,3 +152,15 @@ def test_concept_hierarchies_are_at_most_three_levels(graph: rdflib.Graph) -> No
     for concept in set(graph.subjects(broader, None)):
         ancestors = set(graph.transitive_objects(concept, broader)) - {concept}
         assert len(ancestors) <= 2, f"{concept} is {len(ancestors) + 1} levels deep"
+
+
+def test_outcome_concepts_are_in_a_scheme(graph: rdflib.Graph) -> None:
+    """``studies-by-outcome`` matches labels and IRIs of concepts in a SKOS scheme only, and
+    starts its hierarchy walk there: every outcome domain, measure and broader concept is in one."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    in_scheme = set(graph.subjects(rdflib.URIRef(skos + "inScheme"), None))
+    used = {o for p in (IBMKG.outcomeDomain, IBMKG.measuredBy, IBMKG.usesMeasure,
+                        rdflib.URIRef(skos + "broader"))
+            for o in graph.objects(None, p)}
+    assert used, "no outcome concepts found"
+    assert used <= in_scheme, sorted(used - in_scheme)
