@@ -126,11 +126,6 @@ class EmbeddedStore(Store):
              forms: tuple[str, ...]) -> object:
         return self._execute(self._prepared(sparql, bindings, forms))
 
-    def _solutions(self, text: str) -> pyoxigraph.QuerySolutions:
-        result = self._execute(text)
-        assert isinstance(result, pyoxigraph.QuerySolutions)
-        return result
-
     def query(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None,
               ) -> ResultTable:
         """Run a SELECT query (see :meth:`Store.query`).
@@ -143,7 +138,7 @@ class EmbeddedStore(Store):
 
         # A top-level ORDER BY on projected variables is sorted here, in pyoxigraph's order
         # but far faster at tens of thousands of rows (see ibmkg.store.ordering).
-        answer = select(self._solutions, self._prepared(sparql, bindings, ("SELECT",)))
+        answer = select(self._execute, self._prepared(sparql, bindings, ("SELECT",)))
         columns, terms = answer.columns, answer.rows  # in column order
         if self.written_forms:
             terms = [tuple(restore_literal(t, self.written_forms)

@@ -370,12 +370,13 @@ class Selection:
     path: TypingLiteral["engine", "ibmkg", "gave-up"]
 
 
-def select(run: Callable[[str], pyoxigraph.QuerySolutions], text: str) -> Selection:
+def select(run: Callable[[str], object], text: str) -> Selection:
     """Run a SELECT query, evaluating its top-level ``ORDER BY`` in Python where possible.
 
     :param run: runs a query text on the engine (``pyoxigraph.Store.query``).
     :param text: the query, as prepared for the engine.
     :returns: the solutions, in the order pyoxigraph's ``ORDER BY`` gives.
+    :raises TypeError: when ``run`` does not answer with solutions (not a SELECT query).
 
     >>> store = pyoxigraph.Store()
     >>> store.add(pyoxigraph.Quad(*(pyoxigraph.NamedNode(f"http://e/{c}") for c in "spo")))
@@ -385,13 +386,15 @@ def select(run: Callable[[str], pyoxigraph.QuerySolutions], text: str) -> Select
     """
     split = split_order(text)
     if split is not None:
-        result = run(split.text)
-        columns = tuple(v.value for v in result.variables)
-        rows: list[TermRow] = [tuple(solution) for solution in result]
+        columns, rows = _solutions(run(split.text))
         ordered = sort_solutions(rows, columns, split)
         if ordered is not None:
             return Selection(columns, ordered, "ibmkg")
-    result = run(text)
-    columns = tuple(v.value for v in result.variables)
-    rows = [tuple(solution) for solution in result]
+    columns, rows = _solutions(run(text))
     return Selection(columns, rows, "engine" if split is None else "gave-up")
+
+
+def _solutions(result: object) -> tuple[tuple[str, ...], list[TermRow]]:
+    if not isinstance(result, pyoxigraph.QuerySolutions):
+        raise TypeError(f"expected the solutions of a SELECT query, not {type(result).__name__}")
+    return tuple(v.value for v in result.variables), [tuple(s) for s in result]
