@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from ibmkg.store.base import TermRow
+from ibmkg.sandbox.store import SandboxedStore
+from ibmkg.store.base import ResultTable, TermRow
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.ordering import (
     OrderCondition,
@@ -385,3 +387,53 @@ def test_one_value_outside_the_family_gives_up(family: str, stray: int) -> None:
     ours = select(store.query, text)
     assert ours.path == "gave-up"
     assert ours.rows == engine_rows(store, text)
+
+
+@pytest.fixture(scope="module")
+def sandboxed() -> Iterator[SandboxedStore]:
+    """A sandboxed store (real worker processes) over mixed data, with a triple term."""
+    rows = [{"a": Value(t, ""), "b": None} for t in EDGES["string"] + EDGES["integer"]]
+    inner = EmbeddedStore()
+    inner.oxigraph.extend(store_of(rows))
+    quoted = pyoxigraph.Triple(CLASS, RDF_TYPE, CLASS)
+    inner.oxigraph.add(pyoxigraph.Quad(pyoxigraph.NamedNode(E + "t"),
+                                       pyoxigraph.NamedNode(E + "t"), quoted))
+    with SandboxedStore(inner, timeout=30) as store:
+        yield store
+
+
+SANDBOX_QUERIES = {
+    # strings and language strings only: sorted by ibmkg
+    "SELECT ?a WHERE { ?s <http://e/a> ?a FILTER(isLiteral(?a) && !isNumeric(?a)) } "
+    "ORDER BY DESC(?a) LIMIT 4": True,
+    "SELECT DISTINCT ?a WHERE { ?s <http://e/a> ?a FILTER(isNumeric(?a)) } ORDER BY ?a": True,
+    # strings and integers together: pyoxigraph's ORDER BY
+    "SELECT ?a WHERE { ?s <http://e/a> ?a } ORDER BY ?a": False,
+    # a triple term: pyoxigraph's ORDER BY
+    "SELECT ?o WHERE { ?s <http://e/t> ?o } ORDER BY ?o": False,
+}
+
+
+@pytest.mark.parametrize("text", sorted(SANDBOX_QUERIES))
+def test_sandboxed_store_orders_like_pyoxigraph(sandboxed: SandboxedStore, text: str) -> None:
+    """``ibmkg serve`` and ``ibmkg query`` run queries in sandbox workers: the same order."""
+    theirs = engine_rows(sandboxed._inner.oxigraph, text)
+    fast = sandboxed._ordered(text, 30, 1000)
+    assert (fast is not None) is SANDBOX_QUERIES[text]
+    table = sandboxed.query(text)
+    assert table.terms is not None
+    # (the sandbox sends a triple term as the text of a plain literal)
+    assert [tuple(getattr(t, "value", str(t)) for t in row) for row in table.terms] == \
+        [tuple(getattr(t, "value", str(t)) for t in row) for row in theirs]
+
+
+def test_sandboxed_store_at_its_row_cap_runs_the_order_in_the_engine(
+        sandboxed: SandboxedStore) -> None:
+    """Capped unordered rows are not the first ordered rows: the engine orders instead."""
+    text = ("SELECT ?a WHERE { ?s <http://e/a> ?a FILTER(isNumeric(?a)) } "
+            "ORDER BY DESC(?a) LIMIT 2")
+    assert sandboxed._ordered(text, 30, 3) is None
+    assert sandboxed._ordered(text, 30, 1000) is not None
+    table = sandboxed.run(text, max_rows=3)
+    assert isinstance(table, ResultTable)
+    assert table.rows == [(I64_MAX,), (1,)]
