@@ -162,9 +162,9 @@ def key_sequence(rows: list[TermRow], text: str) -> list[tuple[object, ...]]:
     assert split is not None
     per_column = []
     for condition in split.conditions:
-        keys = _column_keys(rows, COLUMNS.index(condition.variable))
-        assert keys is not None
-        per_column.append(keys)
+        keyed = _column_keys(rows, COLUMNS.index(condition.variable))
+        assert keyed is not None
+        per_column.append(list(zip(*keyed, strict=True)))  # (rank, key) per row
     return list(zip(*per_column, strict=True)) if per_column else []
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyoxigraph
@@ -54,6 +55,7 @@ __all__ = ["OrderCondition", "OrderSplit", "Selection", "select", "sort_solution
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = _XSD + "string"
 #: The datatypes spareval's ``parse_typed_literal`` reads as an ``Integer`` (an ``i64``).
 _INTEGER_TYPES = frozenset(_XSD + name for name in (
     "integer", "byte", "short", "int", "long", "unsignedByte", "unsignedShort", "unsignedInt",
@@ -225,9 +227,6 @@ def _slice(sig: list[Token], words: list[str], i: int) -> tuple[int | None, int]
     return values.get("LIMIT"), values.get("OFFSET", 0)
 
 
-_Key = tuple[object, ...]
-
-
 def sort_solutions(rows: Sequence[TermRow], columns: Sequence[str], split: OrderSplit,
                    ) -> list[TermRow] | None:
     """Sort solutions as Oxigraph's ``ORDER BY`` would, then apply ``OFFSET`` and ``LIMIT``.
@@ -254,10 +253,10 @@ def sort_solutions(rows: Sequence[TermRow], columns: Sequence[str], split: Order
     for condition in reversed(split.conditions):
         if condition.variable not in columns:
             return None
-        keys = _column_keys(rows, columns.index(condition.variable))
-        if keys is None:
+        keyed = _column_keys(rows, columns.index(condition.variable))
+        if keyed is None:
             return None
-        order.sort(key=keys.__getitem__, reverse=condition.descending)
+        order = _sorted(order, *keyed, descending=condition.descending)
     ordered = [rows[i] for i in order]
     if split.reduced:
         # After Oxigraph's sort, REDUCED drops repeats of the previous row.
@@ -266,16 +265,44 @@ def sort_solutions(rows: Sequence[TermRow], columns: Sequence[str], split: Order
     return ordered[split.offset:end]
 
 
-def _column_keys(rows: Sequence[TermRow], index: int) -> list[_Key] | None:
-    """One key per row for column ``index``, or ``None`` if the column's order is not total."""
-    cache: dict[object, tuple[str, _Key]] = {}
-    family = ""
-    keys: list[_Key] = []
-    append = keys.append
+#: Ranks of cmp_terms: unbound < blank node < IRI < literal.
+_UNBOUND, _BLANK, _IRI, _LITERAL = range(4)
+
+
+def _sorted(order: list[int], ranks: list[int], keys: list[Any], *,
+            descending: bool) -> list[int]:
+    """A stable sort of ``order`` by (rank, key); keys are compared within a rank only."""
+    present = sorted(set(ranks), reverse=descending)
+    if len(present) == 1:
+        if present[0] != _UNBOUND:
+            order.sort(key=keys.__getitem__, reverse=descending)
+        return order
+    result: list[int] = []
+    for rank in present:
+        part = [i for i in order if ranks[i] == rank]
+        if rank != _UNBOUND:
+            part.sort(key=keys.__getitem__, reverse=descending)
+        result += part
+    return result
+
+
+def _column_keys(rows: Sequence[TermRow], index: int) -> tuple[list[int], list[Any]] | None:
+    """The rank and key of each row's term in column ``index``; ``None`` if not total.
+
+    Keys are plain values (``str``, ``int``, ``float``), fast to compare, except language
+    strings, keyed (value, datatype, language) as ``cmp_terms`` compares them; plain strings
+    take the same form when language strings share their column.
+    """
+    cache: dict[object, tuple[int, Any, str]] = {}
+    families: set[str] = set()
+    ranks: list[int] = []
+    keys: list[Any] = []
+    add_rank, add_key = ranks.append, keys.append
     for row in rows:
         term = row[index]
         if term is None:
-            append((0,))
+            add_rank(_UNBOUND)
+            add_key(None)
             continue
         found = cache.get(term)
         if found is None:
@@ -283,38 +310,39 @@ def _column_keys(rows: Sequence[TermRow], index: int) -> list[_Key] | None:
             if made is None:
                 return None
             found = cache[term] = made
-        if found[0]:
-            if not family:
-                family = found[0]
-            elif found[0] != family:
-                return None  # literal families mixed: partial_cmp_literals and the tuple differ
-        append(found[1])
-    return keys
+            families.add(found[2])
+        add_rank(found[0])
+        add_key(found[1])
+    families.discard("")
+    if families == {"string", "language"}:
+        keys = [(k, _XSD_STRING, "") if isinstance(k, str) and r == _LITERAL else k
+                for r, k in zip(ranks, keys, strict=True)]
+    elif len(families) > 1:
+        return None  # literal families mixed: partial_cmp_literals and the tuple disagree
+    return ranks, keys
 
 
-def _term_key(term: object) -> tuple[str, _Key] | None:
-    """The literal family ('' for a node) and the sort key of a term, or ``None``."""
+def _term_key(term: object) -> tuple[int, Any, str] | None:
+    """Rank, key and literal family ('' for a node) of a term, or ``None``."""
+    if isinstance(term, pyoxigraph.Literal):
+        language = term.language
+        if language is not None:
+            if term.direction is not None:
+                return None
+            return _LITERAL, (term.value, _RDF_LANG_STRING, language), "language"
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return _LITERAL, term.value, "string"
+        number = _NUMBERS.get(datatype)
+        if number is None:
+            return None  # booleans, dates, floats, other datatypes: not sorted here
+        parsed = number[1](term.value)
+        return None if parsed is None else (_LITERAL, parsed, number[0])
     if isinstance(term, pyoxigraph.NamedNode):
-        return "", (2, term.value)
+        return _IRI, term.value, ""
     if isinstance(term, pyoxigraph.BlankNode):
-        return "", (1, term.value)
-    if not isinstance(term, pyoxigraph.Literal):
-        return None  # a triple term: not sorted here
-    value = term.value
-    language = term.language
-    if language is not None:
-        if term.direction is not None:
-            return None
-        return "string", (3, value, _RDF_LANG_STRING, language)
-    datatype = term.datatype.value
-    if datatype == _XSD + "string":
-        return "string", (3, value, datatype, "")
-    number = _NUMBERS.get(datatype)
-    if number is None:
-        return None  # booleans, dates, floats, other datatypes: not sorted here
-    family, parse = number
-    parsed = parse(value)
-    return None if parsed is None else (family, (3, parsed))
+        return _BLANK, term.value, ""
+    return None  # a triple term: not sorted here
 
 
 def _integer(lexical: str) -> int | None:
