@@ -18,7 +18,8 @@ families, where the two rules agree and the order is total:
 
 * xsd:string and language-tagged strings together: the key (value, datatype, language);
 * integers (xsd:integer and the 12 derived types spareval's ``parse_typed_literal`` reads
-  as ``Integer``, an ``i64``): valid lexical form within ``i64``, compared as numbers;
+  as ``Integer``, an ``i64``; pyoxigraph 0.5.13's store gives them all back as xsd:integer):
+  valid lexical form within ``i64``, compared as numbers;
 * xsd:decimal within Oxigraph's ``Decimal`` (an ``i128`` counting 10^-18): compared exactly;
 * xsd:double other than NaN: compared as ``float`` (both languages parse correctly rounded).
 
@@ -29,7 +30,9 @@ wrong, only slower. Rows whose keys are all equal keep the engine's order (the s
 stable); Oxigraph's order among them is unspecified (``sort_unstable_by``).
 
 Checked against ``cmp_terms`` and ``partial_cmp_literals`` at Oxigraph v0.5.9 (the newest
-0.5 tag read), and by a property test against the pyoxigraph installed.
+0.5 tag read), and by a property test against the pyoxigraph installed. Used by
+:meth:`EmbeddedStore.query <ibmkg.store.embedded.EmbeddedStore.query>` and, over the rows a
+sandbox worker sends, by :class:`~ibmkg.sandbox.store.SandboxedStore`.
 
 >>> split = split_order("SELECT ?s ?n WHERE { ?s ?p ?n } ORDER BY DESC(?n) ?s LIMIT 2")
 >>> split.text, split.conditions, split.limit, split.offset
