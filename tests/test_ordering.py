@@ -437,3 +437,16 @@ def test_sandboxed_store_at_its_row_cap_runs_the_order_in_the_engine(
     table = sandboxed.run(text, max_rows=3)
     assert isinstance(table, ResultTable)
     assert table.rows == [(I64_MAX,), (1,)]
+
+
+def test_a_limit_over_many_rows_is_left_to_the_engine() -> None:
+    """With a LIMIT, ibmkg reads at most ``limited_rows`` unordered rows, then gives up."""
+    rows = [{"a": Value(typed(str(n), "integer"), "integer"), "b": None} for n in range(6)]
+    store = store_of(rows)
+    text = ("SELECT ?a ?b WHERE { ?s a <http://e/Row> OPTIONAL { ?s <http://e/a> ?a } "
+            "OPTIONAL { ?s <http://e/b> ?b } } ORDER BY DESC(?a)")
+    for limit, cap, path in (("", 5, "ibmkg"), (" LIMIT 2", 6, "ibmkg"),
+                             (" LIMIT 2", 5, "gave-up")):
+        ours = select(store.query, text + limit, limited_rows=cap)
+        assert ours.path == path
+        assert ours.rows == engine_rows(store, text + limit)

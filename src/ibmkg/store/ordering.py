@@ -42,6 +42,7 @@ OrderCondition(variable='s', descending=False)), 2, 0)
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,8 +54,8 @@ import pyoxigraph
 from ibmkg.sparql import Token, tokens
 from ibmkg.store.base import TermRow
 
-__all__ = ["OrderCondition", "OrderSplit", "Selection", "select", "sort_solutions",
-           "split_order"]
+__all__ = ["LIMITED_ROWS", "OrderCondition", "OrderSplit", "Selection", "select",
+           "sort_solutions", "split_order"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -392,8 +393,9 @@ class Selection:
     :param rows: the solutions, as pyoxigraph terms (``None`` for unbound).
     :param path: ``engine`` (pyoxigraph ran the text as it is: nothing to order, or an order
         ibmkg does not take over), ``ibmkg`` (ordered by :func:`sort_solutions`) or
-        ``gave-up`` (ibmkg tried, a column's order was not provably Oxigraph's, and
-        pyoxigraph ran the original text).
+        ``gave-up`` (ibmkg tried, but a column's order was not provably Oxigraph's, or a
+        query with a ``LIMIT`` had more than ``limited_rows`` rows, and pyoxigraph ran the
+        original text).
     """
 
     columns: tuple[str, ...]
@@ -401,11 +403,20 @@ class Selection:
     path: TypingLiteral["engine", "ibmkg", "gave-up"]
 
 
-def select(run: Callable[[str], object], text: str) -> Selection:
+#: With a ``LIMIT``, ibmkg reads at most this many unordered rows before it leaves the query
+#: to pyoxigraph: the engine keeps its solutions encoded, Python rows take a few times the
+#: memory, and a small ``LIMIT`` is all that is given back.
+LIMITED_ROWS = 1_000_000
+
+
+def select(run: Callable[[str], object], text: str, *,
+           limited_rows: int = LIMITED_ROWS) -> Selection:
     """Run a SELECT query, evaluating its top-level ``ORDER BY`` in Python where possible.
 
     :param run: runs a query text on the engine (``pyoxigraph.Store.query``).
     :param text: the query, as prepared for the engine.
+    :param limited_rows: when the query has a ``LIMIT``, the most unordered rows read
+        before giving up (see :data:`LIMITED_ROWS`).
     :returns: the solutions, in the order pyoxigraph's ``ORDER BY`` gives.
     :raises TypeError: when ``run`` does not answer with solutions (not a SELECT query).
 
@@ -417,15 +428,23 @@ def select(run: Callable[[str], object], text: str) -> Selection:
     """
     split = split_order(text)
     if split is not None:
-        columns, rows = _solutions(run(split.text))
-        ordered = sort_solutions(rows, columns, split)
+        cap = None if split.limit is None else limited_rows
+        columns, rows = _solutions(run(split.text), cap)
+        ordered = None if rows is None else sort_solutions(rows, columns, split)
         if ordered is not None:
             return Selection(columns, ordered, "ibmkg")
     columns, rows = _solutions(run(text))
+    assert rows is not None
     return Selection(columns, rows, "engine" if split is None else "gave-up")
 
 
-def _solutions(result: object) -> tuple[tuple[str, ...], list[TermRow]]:
+def _solutions(result: object, cap: int | None = None,
+               ) -> tuple[tuple[str, ...], list[TermRow] | None]:
+    """Columns and rows of a SELECT answer; ``None`` for rows past ``cap`` rows."""
     if not isinstance(result, pyoxigraph.QuerySolutions):
         raise TypeError(f"expected the solutions of a SELECT query, not {type(result).__name__}")
-    return tuple(v.value for v in result.variables), [tuple(s) for s in result]
+    columns = tuple(v.value for v in result.variables)
+    if cap is None:
+        return columns, [tuple(s) for s in result]
+    rows: list[TermRow] = [tuple(s) for s in itertools.islice(result, cap + 1)]
+    return columns, None if len(rows) > cap else rows
