@@ -132,6 +132,7 @@ if TYPE_CHECKING:  # for type checkers and readers; at run time see __getattr__ 
         TypedLiteral,
     )
     from ibmkg.store.load import load_project_into
+    from ibmkg.store.ordering import OrderSplit, sort_solutions, split_order
     from ibmkg.table import TABLE_COLUMNS, render_table, structured_rows, verbatim_rows
     from ibmkg.tabular import TableError
     from ibmkg.validation import Engine as ValidationEngine
@@ -179,6 +180,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "LoadedData": ("ibmkg.graph_io", "LoadedData"),
     "LocalEndpoint": ("ibmkg.federation", "LocalEndpoint"),
     "MappingSet": ("ibmkg.mappings", "MappingSet"),
+    "OrderSplit": ("ibmkg.store.ordering", "OrderSplit"),
     "PublishError": ("ibmkg.errors", "PublishError"),
     "PublishSummary": ("ibmkg.endpoint", "PublishSummary"),
     "Publisher": ("ibmkg.endpoint", "Publisher"),
@@ -267,6 +269,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "run_federated": ("ibmkg.federation", "run_federated"),
     "run_query": ("ibmkg.queries", "run_query"),
     "site_app": ("ibmkg.publish.app", "site_app"),
+    "sort_solutions": ("ibmkg.store.ordering", "sort_solutions"),
+    "split_order": ("ibmkg.store.ordering", "split_order"),
     "staging_dir": ("ibmkg.graph_io", "staging_dir"),
     "structured_rows": ("ibmkg.table", "structured_rows"),
     "study_template": ("ibmkg.curation", "study_template"),
@@ -345,6 +349,7 @@ __all__ = [
     "LoadedData",
     "LocalEndpoint",
     "MappingSet",
+    "OrderSplit",
     "PublishError",
     "PublishSummary",
     "Publisher",
@@ -432,6 +437,8 @@ __all__ = [
     "run_federated",
     "run_query",
     "site_app",
+    "sort_solutions",
+    "split_order",
     "staging_dir",
     "structured_rows",
     "study_template",

@@ -50,8 +50,12 @@ def _term(term: object) -> list[str] | None:
     if isinstance(term, ox.BlankNode):
         return ["B", term.value]
     if isinstance(term, ox.Literal):
-        return ["L", term.value, term.datatype.value, term.language or ""]
-    return ["L", str(term), "http://www.w3.org/2001/XMLSchema#string", ""]
+        # "D": a directional language string, sent as a language string but marked, so the
+        # parent never sorts it as one (ibmkg.store.ordering)
+        return ["D" if term.direction else "L", term.value, term.datatype.value,
+                term.language or ""]
+    # "T": a triple term, sent as its text in a plain literal, marked for the same reason
+    return ["T", str(term), "http://www.w3.org/2001/XMLSchema#string", ""]
 
 
 def _answer(store: ox.Store, request: dict[str, Any]) -> dict[str, Any]:

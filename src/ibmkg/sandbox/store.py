@@ -177,8 +177,39 @@ class SandboxedStore(Store):
         text = self.prepare(sparql, bindings, forms=allow_forms)
         if bindings:
             check_bound(text)
+        if info.form == "SELECT":
+            ordered = self._ordered(text, timeout or self.timeout, max_rows or self.max_rows)
+            if ordered is not None:
+                return ordered
         answer = self._answer(text, timeout or self.timeout, max_rows or self.max_rows)
         return self._decode(answer, info, source, line_offset - _added(sparql, text))
+
+    def _ordered(self, text: str, timeout: float, max_rows: int) -> ResultTable | None:
+        """The answer with a top-level ORDER BY sorted here, as :class:`EmbeddedStore` does.
+
+        ``None`` (run the text as it is) when there is no such ORDER BY, when the unordered
+        answer fails or reaches the row cap (its first rows are not the ordered ones), or
+        when :func:`~ibmkg.store.ordering.sort_solutions` gives up.
+        """
+        from ibmkg.store.ordering import sort_solutions, split_order
+
+        split = split_order(text)
+        if split is None:
+            return None
+        answer = self._answer(split.text, timeout, max_rows)
+        if "rows" not in answer or answer["truncated"]:
+            return None
+        columns = tuple(answer["select"])
+        ordered = [columns.index(c.variable) for c in split.conditions
+                   if c.variable in columns]
+        rows = answer["rows"]
+        if any(row[i] is not None and row[i][0] in "TD" for row in rows for i in ordered):
+            return None  # a triple term or a directional string: not sorted here
+        terms: list[TermRow] = [tuple(self._term(cell) for cell in row) for row in rows]
+        sorted_terms = sort_solutions(terms, columns, split)
+        if sorted_terms is None:
+            return None
+        return ResultTable(columns, to_values(sorted_terms), sorted_terms, False)
 
     def _answer(self, text: str, timeout: float, max_rows: int) -> dict[str, Any]:
         if not self._cache_size:
