@@ -163,4 +163,4 @@ def test_outcome_concepts_are_in_a_scheme(graph: rdflib.Graph) -> None:
                         rdflib.URIRef(skos + "broader"))
             for o in graph.objects(None, p)}
     assert used, "no outcome concepts found"
-    assert used <= in_scheme, sorted(used - in_scheme)
+    assert used <= in_scheme, sorted(map(str, used - in_scheme))
