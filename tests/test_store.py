@@ -257,3 +257,26 @@ class TestRemoteWithoutServer:
         store = RemoteStore(f"http://127.0.0.1:{virtuoso_server.free_port()}/sparql", timeout=5)
         with pytest.raises(EndpointError, match="cannot connect"):
             store.query("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_queries_leave_the_garbage_collector_as_they_found_it() -> None:
+    """``gc_paused`` around answers: the collector is back on after a query, also one that
+    fails, and stays off when the caller had turned it off."""
+    import gc
+
+    store = EmbeddedStore()
+    store.load([pyoxigraph.Triple(pyoxigraph.NamedNode("https://example.org/a"),
+                                  pyoxigraph.NamedNode("https://example.org/p"),
+                                  pyoxigraph.Literal("x"))], "https://example.org/g")
+    assert gc.isenabled()
+    assert len(store.query("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s").rows) == 1
+    assert gc.isenabled()
+    with pytest.raises(QuerySyntaxError):
+        store.query("SELECT ?s WHERE { ?s ?p }")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        store.query("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

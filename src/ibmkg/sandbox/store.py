@@ -36,7 +36,7 @@ from ibmkg.graph_io import LoadedData
 from ibmkg.sandbox.gate import QueryInfo, check_bound, inspect_query
 from ibmkg.sandbox.worker import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, WorkerPool
 from ibmkg.sparql import BindableTerm, syntax_error
-from ibmkg.store.base import ResultTable, Store, Term, TermRow, to_values
+from ibmkg.store.base import ResultTable, Store, Term, TermRow, gc_paused, to_values
 from ibmkg.store.embedded import EmbeddedStore
 from ibmkg.store.lexical import lexical_forms, restore_literal, restore_triple
 
@@ -177,12 +177,14 @@ class SandboxedStore(Store):
         text = self.prepare(sparql, bindings, forms=allow_forms)
         if bindings:
             check_bound(text)
-        if info.form == "SELECT":
-            ordered = self._ordered(text, timeout or self.timeout, max_rows or self.max_rows)
-            if ordered is not None:
-                return ordered
-        answer = self._answer(text, timeout or self.timeout, max_rows or self.max_rows)
-        return self._decode(answer, info, source, line_offset - _added(sparql, text))
+        with gc_paused():  # many small acyclic objects (see ibmkg.store.base.gc_paused)
+            if info.form == "SELECT":
+                ordered = self._ordered(text, timeout or self.timeout,
+                                        max_rows or self.max_rows)
+                if ordered is not None:
+                    return ordered
+            answer = self._answer(text, timeout or self.timeout, max_rows or self.max_rows)
+            return self._decode(answer, info, source, line_offset - _added(sparql, text))
 
     def _ordered(self, text: str, timeout: float, max_rows: int) -> ResultTable | None:
         """The answer with a top-level ORDER BY sorted here, as :class:`EmbeddedStore` does.

@@ -26,7 +26,7 @@ from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
 from ibmkg.paths import Layout
 from ibmkg.sparql import BindableTerm, syntax_error
-from ibmkg.store.base import ResultTable, Store, ntriples, to_values
+from ibmkg.store.base import ResultTable, Store, gc_paused, ntriples, to_values
 from ibmkg.store.lexical import WrittenForms, lexical_forms, restore_literal, restore_triple
 
 
@@ -138,13 +138,15 @@ class EmbeddedStore(Store):
 
         # A top-level ORDER BY on projected variables is sorted here, in pyoxigraph's order
         # but far faster at tens of thousands of rows (see ibmkg.store.ordering).
-        answer = select(self._execute, self._prepared(sparql, bindings, ("SELECT",)))
-        columns, terms = answer.columns, answer.rows  # in column order
-        if self.written_forms:
-            terms = [tuple(restore_literal(t, self.written_forms)
-                           if isinstance(t, pyoxigraph.Literal) else t for t in row)
-                     for row in terms]
-        return ResultTable(columns, to_values(terms), terms)
+        text = self._prepared(sparql, bindings, ("SELECT",))
+        with gc_paused():  # many small acyclic objects (see gc_paused)
+            answer = select(self._execute, text)
+            columns, terms = answer.columns, answer.rows  # in column order
+            if self.written_forms:
+                terms = [tuple(restore_literal(t, self.written_forms)
+                               if isinstance(t, pyoxigraph.Literal) else t for t in row)
+                         for row in terms]
+            return ResultTable(columns, to_values(terms), terms)
 
     def ask(self, sparql: str, *, bindings: Mapping[str, BindableTerm] | None = None) -> bool:
         """Run an ASK query (see :meth:`Store.ask`).
