@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph
 import pytest
@@ -450,3 +451,30 @@ def test_a_limit_over_many_rows_is_left_to_the_engine() -> None:
         ours = select(store.query, text + limit, limited_rows=cap)
         assert ours.path == path
         assert ours.rows == engine_rows(store, text + limit)
+
+
+class _Recording(SandboxedStore):
+    """The real sandboxed store, recording the time limit of each worker call."""
+
+    limits: list[float]
+
+    def _answer(self, text: str, timeout: float, max_rows: int) -> dict[str, Any]:
+        self.limits.append(timeout)
+        return super()._answer(text, timeout, max_rows)
+
+
+def test_a_given_up_order_leaves_the_rerun_only_the_time_left() -> None:
+    """A query whose ORDER BY ibmkg gives up on runs twice in the worker; the second run
+    gets what is left of the limit, not the whole limit again."""
+    rows = [{"a": Value(t, ""), "b": None} for t in EDGES["string"] + EDGES["integer"]]
+    inner = EmbeddedStore()
+    inner.oxigraph.extend(store_of(rows))
+    store = _Recording(inner, timeout=30, cache_size=0)
+    store.limits = []
+    with store:
+        table = store.run("SELECT ?a WHERE { ?s <http://e/a> ?a } ORDER BY ?a")
+        assert isinstance(table, ResultTable)
+        assert len(table.rows) == len(rows)
+        assert len(store.limits) == 2  # unordered, gave up (strings and integers), as written
+        assert store.limits[0] == 30
+        assert 0 < store.limits[1] < 30

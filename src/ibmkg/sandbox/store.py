@@ -22,6 +22,7 @@ form is the only one for its value, so the W3C result formats print ``3.0`` as w
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import Any
 
 import pyoxigraph
 
-from ibmkg.errors import QueryWorkerError
+from ibmkg.errors import QueryTimeoutError, QueryWorkerError
 from ibmkg.formats import Backend
 from ibmkg.graph_io import LoadedData
 from ibmkg.sandbox.gate import QueryInfo, check_bound, inspect_query
@@ -177,13 +178,19 @@ class SandboxedStore(Store):
         text = self.prepare(sparql, bindings, forms=allow_forms)
         if bindings:
             check_bound(text)
+        limit, rows = timeout or self.timeout, max_rows or self.max_rows
+        deadline = time.monotonic() + limit
         with gc_paused():  # many small acyclic objects (see ibmkg.store.base.gc_paused)
             if info.form == "SELECT":
-                ordered = self._ordered(text, timeout or self.timeout,
-                                        max_rows or self.max_rows)
+                ordered = self._ordered(text, limit, rows)
                 if ordered is not None:
                     return ordered
-            answer = self._answer(text, timeout or self.timeout, max_rows or self.max_rows)
+            # An unordered run that gave up has used part of the limit: the query as written
+            # gets what is left, so the limit holds for the whole call.
+            try:
+                answer = self._answer(text, max(deadline - time.monotonic(), 0.001), rows)
+            except QueryTimeoutError:
+                raise QueryTimeoutError(limit) from None
             return self._decode(answer, info, source, line_offset - _added(sparql, text))
 
     def _ordered(self, text: str, timeout: float, max_rows: int) -> ResultTable | None:
