@@ -139,7 +139,7 @@ bench-load: $(STAMP) ## Loading (query store, with study graphs, bare; cache bui
 	  --steps load,load-graphs,load-bare,load-cache-build,load-bare-disk,load-cached,query-cli,queries,help \
 	  --reason-queries-up-to 1000 --out benchmarks/results/scale-load.md
 
-bench-queries: $(STAMP) ## Every stored query on the in-memory query store at 1k/10k/100k, medians of 3 interleaved runs, evidence-level reasoned up to 10k (~20 min, ~5 GB at 100k); writes benchmarks/results/scale-queries.md
+bench-queries: $(STAMP) ## Every stored query on the in-memory query store at 1k/10k/100k, medians of 3 interleaved runs, evidence-level reasoned up to 10k (~15 min, ~5 GB at 100k); writes benchmarks/results/scale-queries.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 900 \
 	  --steps queries --reason-queries-up-to 10000 --out benchmarks/results/scale-queries.md
 
