@@ -55,7 +55,7 @@ __all__ = [
 
 _MANIFEST: Final = "manifest.json"
 _LEXICAL: Final = "lexical.json"
-_FORMAT: Final = 3  # 2: with lexical.json; 3: the plain store without study graphs
+_FORMAT: Final = 4  # 2: with lexical.json; 3: the plain store without study graphs; 4: compacted
 #: Which cached stores keep each study file in its own named graph too. ``plain`` (what
 #: ``ibmkg query`` opens for a query without ``GRAPH``) stores a study's triples once, in
 #: the default graph; ``graphs`` (queries naming graphs, ``ibmkg serve``) and ``inferred``
@@ -290,6 +290,9 @@ def _save(fill: Callable[[pyoxigraph.Store, Path], dict[tuple[str, str], str]], 
     try:
         store = pyoxigraph.Store(str(tmp / "db"))
         forms = fill(store, tmp)
+        # Compact the freshly bulk-loaded files once: every later query then reads fewer
+        # files (x1.2-x1.9 faster stored queries at 10,000 studies; see the CHANGELOG).
+        store.optimize()
         store.flush()
         del store
         (tmp / _LEXICAL).write_text(json.dumps(sorted([*key, form] for key, form in forms.items())),
