@@ -17,7 +17,7 @@ ATHERIS_SECONDS ?= 60
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick bench-load bench-queries site serve-site wheel clean fuzz-curation \
+        bench-site-quick bench bench-quick bench-load bench-queries bench-cli-queries site serve-site wheel clean fuzz-curation \
         test-kills fuzz-atheris
 
 help: ## List the targets
@@ -125,7 +125,7 @@ bench-site-quick: $(STAMP) ## Time `ibmkg site` at 100 and 1,000 synthetic studi
 bench: $(STAMP) ## Load, reason, validate, every stored query and export at 1k/10k/100k studies, bare engines alongside (hours); writes benchmarks/results.md and .png
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 1200 --out benchmarks/results.md
 	$(BIN)/python benchmarks/check_engines.py --studies 1000
-	@for script in bench_validation bench_site bench_serve bench_publish; do \
+	@for script in bench_validation bench_site bench_serve bench_publish bench_cli_queries; do \
 	  if [ -f benchmarks/$$script.py ]; then echo "== benchmarks/$$script.py"; $(BIN)/python benchmarks/$$script.py || exit 1; fi; \
 	done
 
@@ -138,6 +138,9 @@ bench-load: $(STAMP) ## Loading (query store, with study graphs, bare; cache bui
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 1 --budget 900 \
 	  --steps load,load-graphs,load-bare,load-cache-build,load-bare-disk,load-cached,query-cli,queries,help \
 	  --reason-queries-up-to 1000 --out benchmarks/results/scale-load.md
+
+bench-cli-queries: $(STAMP) ## Every stored query as a whole `ibmkg query` on the cached store, beside bare pyoxigraph on the same and an uncompacted store, 1k/10k studies (~6 min); writes benchmarks/results/cli-queries.md and .png
+	$(BIN)/python benchmarks/bench_cli_queries.py --sizes 1000 10000 --repeat 3
 
 bench-queries: $(STAMP) ## Every stored query on the in-memory query store at 1k/10k/100k, medians of 3 interleaved runs, evidence-level reasoned up to 10k (~15 min, ~5 GB at 100k); writes benchmarks/results/scale-queries.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 900 \

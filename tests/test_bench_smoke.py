@@ -35,3 +35,21 @@ def test_bench_scale_runs_every_step_and_query(tmp_path: Path) -> None:
     expected |= {f"query {q} (bare)" for q in queries}
     assert set(rows) == expected
     assert all(re.match(r"[0-9.e+-]+ s\b", cell) for cell in rows.values()), rows
+
+
+def test_bench_cli_queries_times_the_command_and_both_bare_stores(tmp_path: Path) -> None:
+    """`make bench-cli-queries` on 5 studies and two queries: three figures per query, the
+    same number of rows from `ibmkg query` and both bare stores (else the script fails)."""
+    out = tmp_path / "cli.md"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_cli_queries.py"),
+                          "--sizes", "5", "--repeat", "1", "--queries", "patients-by-design",
+                          "course-duration", "--out", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = [line.split(" | ") for line in out.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and not line.startswith(("| query", "| ---"))]
+    assert [row[0].lstrip("| ") for row in rows] == ["course-duration", "patients-by-design"]
+    # course-duration answers one row per synthetic study; patients-by-design one per design
+    assert rows[0][1] == "5"
+    assert int(rows[1][1]) >= 1
+    assert all(re.fullmatch(r"[0-9.]+ s", cell) for row in rows for cell in row[2:5]), rows
