@@ -17,7 +17,7 @@ ATHERIS_SECONDS ?= 60
 .PHONY: help venv run build validate test lint typecheck test-engines bench-validation \
         validation-report crosscheck pytest fuzz reliability canon check-canon imports mappings \
         context generate check-generated serve bench-serve bench-publish bench-site \
-        bench-site-quick bench bench-quick bench-load bench-queries bench-cli-queries site serve-site wheel clean fuzz-curation \
+        bench-site-quick bench bench-quick bench-load bench-queries bench-cli-queries bench-query-engines site serve-site wheel clean fuzz-curation \
         test-kills fuzz-atheris
 
 help: ## List the targets
@@ -141,6 +141,9 @@ bench-load: $(STAMP) ## Loading (query store, with study graphs, bare; cache bui
 
 bench-cli-queries: $(STAMP) ## Every stored query as a whole `ibmkg query` on the cached store, beside bare pyoxigraph on the same and an uncompacted store, 1k/10k studies (~6 min); writes benchmarks/results/cli-queries.md and .png
 	$(BIN)/python benchmarks/bench_cli_queries.py --sizes 1000 10000 --repeat 3
+
+bench-query-engines: $(STAMP) ## Every stored query on pyoxigraph in memory and on a throw-away Virtuoso (through ibmkg and bare) at 10k/100k, same rows checked (~20 min, ~8 GB); writes benchmarks/results/engines-queries.md and .png
+	$(BIN)/python benchmarks/bench_engines_queries.py --sizes 10000 100000 --repeat 3
 
 bench-queries: $(STAMP) ## Every stored query on the in-memory query store at 1k/10k/100k, medians of 3 interleaved runs, evidence-level reasoned up to 10k (~15 min, ~5 GB at 100k); writes benchmarks/results/scale-queries.md
 	$(BIN)/python benchmarks/bench_scale.py --sizes 1000 10000 100000 --repeat 3 --budget 900 \

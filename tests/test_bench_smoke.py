@@ -6,10 +6,13 @@ measures nothing: speed is only read from `make bench`'s report.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from ibmkg.paths import find_root
 from ibmkg.queries import load_catalogue
@@ -53,3 +56,27 @@ def test_bench_cli_queries_times_the_command_and_both_bare_stores(tmp_path: Path
     assert rows[0][1] == "5"
     assert int(rows[1][1]) >= 1
     assert all(re.fullmatch(r"[0-9.]+ s", cell) for row in rows for cell in row[2:5]), rows
+
+
+def test_bench_query_engines_agrees_and_times_both_engines(tmp_path: Path) -> None:
+    """`make bench-query-engines` on 5 studies and two queries: a real Virtuoso, bulk-loaded,
+    gives the rows the embedded store gives (else the script fails), and every cell is a time."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import virtuoso_server
+
+    if not virtuoso_server.available():
+        reason = "virtuoso-t is not installed (apt-get install virtuoso-opensource)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+    out = tmp_path / "engines.md"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_engines_queries.py"),
+                          "--sizes", "5", "--repeat", "1", "--queries", "evidence-by-design",
+                          "course-duration", "--out", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = [line.split(" | ") for line in out.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and not line.startswith(("| query", "| ---"))]
+    assert [row[0].lstrip("| ") for row in rows] == ["course-duration", "evidence-by-design"]
+    assert rows[0][1] == "5"  # one IVIG course per synthetic study
+    assert all(re.fullmatch(r"[0-9.]+ s( \|)?", cell) for row in rows for cell in row[2:]), rows

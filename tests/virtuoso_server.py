@@ -20,6 +20,8 @@ from ibmkg.graph_io import LoadedData
 from ibmkg.store.remote import RemoteStore
 
 EXECUTABLE = "virtuoso-t"
+#: Virtuoso's SQL client (for the bulk loader).
+ISQL = "isql-vt"
 #: Virtuoso's default cap on result rows (kept, so truncation can be tested).
 MAX_ROWS = 10000
 
@@ -43,8 +45,8 @@ Striping = 0
 [Parameters]
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 CheckpointInterval = 0
 DirsAllowed = ., {dir}
 
@@ -56,8 +58,8 @@ ServerThreads = 10
 
 [SPARQL]
 ResultSetMaxRows = {max_rows}
-MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = {execution_limit}
+MaxQueryCostEstimationTime = {estimate_limit}
 """
 
 
@@ -81,11 +83,13 @@ class VirtuosoServer:
     :param directory: its database directory.
     :param http_port: the HTTP port (SPARQL endpoints).
     :param process: the server process.
+    :param sql_port: the SQL port (``isql-vt``, for the bulk loader).
     """
 
     directory: Path
     http_port: int
     process: subprocess.Popen[bytes]
+    sql_port: int = 0
 
     @property
     def endpoint(self) -> str:
@@ -124,6 +128,26 @@ class VirtuosoServer:
             store.replace_graph(graph.name, graph.triples)
         return store
 
+    def bulk_load(self, path: Path, graph: str) -> None:
+        """Load an N-Triples file into ``graph`` with Virtuoso's bulk loader (``isql-vt``).
+
+        :param path: the file; it is moved into the server's directory, which the loader
+            may read.
+        :param graph: the graph IRI.
+        :raises RuntimeError: when the loader reports an error.
+        """
+        inside = self.directory / path.name
+        if path.resolve() != inside.resolve():
+            shutil.move(str(path), inside)
+        script = (f"ld_dir('{self.directory}', '{inside.name}', '{graph}');\n"
+                  "rdf_loader_run();\ncheckpoint;\n"
+                  "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;\n")
+        run = subprocess.run([ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba"], input=script,
+                             capture_output=True, text=True, check=False)
+        if run.returncode != 0 or "0 Rows." not in run.stdout:
+            raise RuntimeError(f"the bulk load of {path.name} failed:\n{run.stdout[-2000:]}"
+                               f"{run.stderr[-2000:]}")
+
     def stop(self) -> None:
         """Stop the server and wait for it."""
         if self.process.poll() is None:
@@ -135,24 +159,33 @@ class VirtuosoServer:
                 self.process.wait(timeout=10)
 
 
-def start(directory: Path, *, timeout: float = 90.0) -> VirtuosoServer:
+def start(directory: Path, *, timeout: float = 90.0, buffers: int = 10000,
+          max_rows: int = MAX_ROWS, execution_limit: int = 60,
+          estimate_limit: int = 400) -> VirtuosoServer:
     """Start a fresh server in ``directory`` and wait until its SPARQL endpoint answers.
 
     :param directory: an empty directory for the database.
     :param timeout: seconds to wait for the server.
+    :param buffers: 8 KB pages of cache (the benchmarks give it more for large graphs).
+    :param max_rows: the cap on result rows.
+    :param execution_limit: a query's time limit in seconds (0: none).
+    :param estimate_limit: the limit on Virtuoso's estimate of a query's time before it
+        runs, in seconds (0: none; its estimates are far too high on large graphs).
     :returns: the running server.
     :raises RuntimeError: when it does not come up (the log's tail is included).
     """
     http_port, sql_port = free_port(), free_port()
     (directory / "virtuoso.lck").unlink(missing_ok=True)  # left by a killed server
     (directory / "virtuoso.ini").write_text(_INI.format(
-        dir=directory, sql_port=sql_port, http_port=http_port, max_rows=MAX_ROWS))
+        dir=directory, sql_port=sql_port, http_port=http_port, max_rows=max_rows,
+        buffers=buffers, dirty_buffers=buffers * 3 // 5, execution_limit=execution_limit,
+        estimate_limit=estimate_limit))
     log = (directory / "stdout.log").open("wb")
     process = subprocess.Popen(
         [EXECUTABLE, "+foreground", "+configfile", str(directory / "virtuoso.ini")],
         cwd=directory, stdout=log, stderr=subprocess.STDOUT,
     )
-    server = VirtuosoServer(directory, http_port, process)
+    server = VirtuosoServer(directory, http_port, process, sql_port)
     deadline = time.monotonic() + timeout
     probe = f"{server.endpoint}?query=ASK%20%7B%7D"
     while time.monotonic() < deadline:
