@@ -25,7 +25,6 @@ import argparse
 import csv
 import io
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_scale import make_project  # noqa: E402 - the benchmarks' shared project maker
+from query_tables import add_arguments, grouped_bars, machine  # noqa: E402
 
 #: A fresh process: open a store on disk read-only, run one query text, read every term.
 _BARE = """
@@ -151,10 +151,7 @@ def report(table: dict[int, dict[str, dict[str, float]]], args: argparse.Namespa
         "(pyoxigraph's own `ORDER BY`), reading every term; bare, not compacted: the same "
         "on the same quads put on disk by pyoxigraph's `bulk_load` alone.",
         "",
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; load average (1, 5, 15 min) at the start "
-        f"{', '.join(f'{x:.1f}' for x in at_start)}, at the end "
-        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        machine(at_start) + ".",
         "",
         f"Command: `python benchmarks/bench_cli_queries.py --sizes "
         f"{' '.join(map(str, sizes))} --repeat {args.repeat}"
@@ -178,40 +175,10 @@ def report(table: dict[int, dict[str, dict[str, float]]], args: argparse.Namespa
     return "\n".join(lines)
 
 
-def plot(results: dict[str, dict[str, float]], size: int, path: Path) -> None:
-    """Grouped bars: the three columns per query at one size (when matplotlib is installed)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no plot", file=sys.stderr)
-        return
-    names = list(results)
-    figure, axes = plt.subplots(figsize=(10, 5))
-    width = 0.27
-    for offset, column in enumerate(COLUMNS):
-        axes.bar([i + (offset - 1) * width for i in range(len(names))],
-                 [results[n][column] for n in names], width, label=column)
-    axes.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
-    axes.set_ylabel("seconds (whole process, median)")
-    axes.set_title(f"Stored queries on the store on disk, {size:,} synthetic studies")
-    axes.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--queries", nargs="+", help="only these stored queries")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "benchmarks" / "results" / "cli-queries.md")
+    add_arguments(parser, [1000, 10000], "cli-queries.md")
     args = parser.parse_args(argv)
     at_start, started = os.getloadavg(), time.perf_counter()
     table: dict[int, dict[str, dict[str, float]]] = {}
@@ -225,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     text = report(table, args, at_start, (time.perf_counter() - started) / 60)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
-    plot(table[max(table)], max(table), args.out.with_suffix(".png"))
+    grouped_bars(table[max(table)], COLUMNS,
+                 f"Stored queries on the store on disk, {max(table):,} synthetic studies",
+                 "seconds (whole process, median)", args.out.with_suffix(".png"))
     return 0
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -37,6 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_scale import make_project  # noqa: E402 - the benchmarks' shared project maker
+from query_tables import add_arguments, grouped_bars, machine  # noqa: E402
 
 import virtuoso_server  # noqa: E402 - the test fixture that starts Virtuoso
 
@@ -107,11 +107,7 @@ def report(table: dict[int, dict[str, dict[str, float]]], loads: dict[int, dict[
         "Virtuoso: the same text over HTTP, the TSV answer read whole. The three gave the "
         "same rows for every query.",
         "",
-        f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; load average (1, 5, 15 min) at the start "
-        f"{', '.join(f'{x:.1f}' for x in at_start)}, at the end "
-        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; Virtuoso "
-        f"{args.virtuoso_version}.",
+        machine(at_start) + f"; Virtuoso {args.virtuoso_version}.",
         "",
         f"Command: `python benchmarks/bench_engines_queries.py --sizes "
         f"{' '.join(map(str, sorted(table)))} --repeat {args.repeat}"
@@ -137,33 +133,6 @@ def report(table: dict[int, dict[str, dict[str, float]]], loads: dict[int, dict[
     return "\n".join(lines)
 
 
-def plot(results: dict[str, dict[str, float]], size: int, path: Path) -> None:
-    """Grouped bars per query at one size, log scale (when matplotlib is installed)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no plot", file=sys.stderr)
-        return
-    names = list(results)
-    figure, axes = plt.subplots(figsize=(10, 5))
-    width = 0.27
-    for offset, column in enumerate(COLUMNS):
-        axes.bar([i + (offset - 1) * width for i in range(len(names))],
-                 [max(results[n][column], 1e-4) for n in names], width, label=column)
-    axes.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
-    axes.set_yscale("log")
-    axes.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
-    axes.set_ylabel("seconds (median)")
-    axes.set_title(f"Stored queries, {size:,} synthetic studies")
-    axes.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the report."""
     import subprocess
@@ -174,12 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     from ibmkg.store.embedded import EmbeddedStore
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--queries", nargs="+", help="only these stored queries")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "benchmarks" / "results" / "engines-queries.md")
+    add_arguments(parser, [10000, 100000], "engines-queries.md")
     args = parser.parse_args(argv)
     if not virtuoso_server.available():
         sys.exit("virtuoso-t is not installed (apt-get install virtuoso-opensource)")
@@ -219,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     text = report(table, loads, args, at_start, (time.perf_counter() - started) / 60)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
-    plot(table[max(table)], max(table), args.out.with_suffix(".png"))
+    grouped_bars(table[max(table)], COLUMNS, f"Stored queries, {max(table):,} synthetic studies",
+                 "seconds (median)", args.out.with_suffix(".png"), log=True)
     return 0
 
 

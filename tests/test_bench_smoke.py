@@ -40,6 +40,12 @@ def test_bench_scale_runs_every_step_and_query(tmp_path: Path) -> None:
     assert all(re.match(r"[0-9.e+-]+ s\b", cell) for cell in rows.values()), rows
 
 
+
+def _query_rows(report: Path) -> list[list[str]]:
+    """The cells of a per-query benchmark's table rows (headers and rules left out)."""
+    return [line.split(" | ") for line in report.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and not line.startswith(("| query", "| ---"))]
+
 def test_bench_cli_queries_times_the_command_and_both_bare_stores(tmp_path: Path) -> None:
     """`make bench-cli-queries` on 5 studies and two queries: three figures per query, the
     same number of rows from `ibmkg query` and both bare stores (else the script fails)."""
@@ -49,8 +55,7 @@ def test_bench_cli_queries_times_the_command_and_both_bare_stores(tmp_path: Path
                           "course-duration", "--out", str(out)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
-    rows = [line.split(" | ") for line in out.read_text(encoding="utf-8").splitlines()
-            if line.startswith("| ") and not line.startswith(("| query", "| ---"))]
+    rows = _query_rows(out)
     assert [row[0].lstrip("| ") for row in rows] == ["course-duration", "patients-by-design"]
     # course-duration answers one row per synthetic study; patients-by-design one per design
     assert rows[0][1] == "5"
@@ -75,8 +80,7 @@ def test_bench_query_engines_agrees_and_times_both_engines(tmp_path: Path) -> No
                           "course-duration", "--out", str(out)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
-    rows = [line.split(" | ") for line in out.read_text(encoding="utf-8").splitlines()
-            if line.startswith("| ") and not line.startswith(("| query", "| ---"))]
+    rows = _query_rows(out)
     assert [row[0].lstrip("| ") for row in rows] == ["course-duration", "evidence-by-design"]
     assert rows[0][1] == "5"  # one IVIG course per synthetic study
     assert all(re.fullmatch(r"[0-9.]+ s( \|)?", cell) for row in rows for cell in row[2:]), rows
