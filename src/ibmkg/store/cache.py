@@ -291,7 +291,8 @@ def _save(fill: Callable[[pyoxigraph.Store, Path], dict[tuple[str, str], str]], 
         store = pyoxigraph.Store(str(tmp / "db"))
         forms = fill(store, tmp)
         # Compact the freshly bulk-loaded files once: every later query then reads fewer
-        # files (x1.2-x1.9 faster stored queries at 10,000 studies; see the CHANGELOG).
+        # files (at 10,000 studies a fresh reader's stored query takes x0.60 to x1.04 of the
+        # time, median x0.82: `make bench-cli-queries`).
         store.optimize()
         store.flush()
         del store
