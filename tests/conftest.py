@@ -65,11 +65,7 @@ def project_data(project_layout: Layout) -> LoadedData:
 
 def _virtuoso(tmp_path_factory: pytest.TempPathFactory, name: str,
               ) -> Iterator[virtuoso_server.VirtuosoServer]:
-    if not virtuoso_server.available():
-        reason = "virtuoso-t is not installed (apt-get install virtuoso-opensource)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
+    virtuoso_server.require()
     server = virtuoso_server.start(tmp_path_factory.mktemp(name))
     try:
         yield server

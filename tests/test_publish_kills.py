@@ -103,11 +103,7 @@ def _extra(n: int, tag: str = "v") -> list[pyoxigraph.Triple]:
 @pytest.fixture
 def own_server(tmp_path: Path) -> Iterator[virtuoso_server.VirtuosoServer]:
     """A Virtuoso of this test's own (it gets killed and restarted)."""
-    if not virtuoso_server.available():
-        reason = "virtuoso-t is not installed (apt-get install virtuoso-opensource)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {reason}", pytrace=False)
-        pytest.skip(reason)
+    virtuoso_server.require()
     server = virtuoso_server.start(tmp_path)
     try:
         yield server

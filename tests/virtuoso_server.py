@@ -68,6 +68,19 @@ def available() -> bool:
     return shutil.which(EXECUTABLE) is not None
 
 
+def require() -> None:
+    """In a test: skip when Virtuoso is not installed, and fail instead when ``CI=true``."""
+    import os
+
+    import pytest
+
+    if not available():
+        reason = "virtuoso-t is not installed (apt-get install virtuoso-opensource)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
 def free_port() -> int:
     """Ask the OS for a free TCP port on loopback."""
     with socket.socket() as sock:
